@@ -1,0 +1,42 @@
+#include "env.hpp"
+
+#include <cstdlib>
+#include <strings.h>
+
+namespace postern {
+
+std::optional<std::string_view> env_get(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value) return std::nullopt;
+    return std::string_view(value);
+}
+
+std::optional<uint64_t> parse_decimal(std::string_view s) {
+    if (s.empty() || s.size() > 19) return std::nullopt;  // 19 digits always fit in 64 bits
+    uint64_t n = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + uint64_t(c - '0');
+    }
+    return n;
+}
+
+std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t min, uint64_t max) {
+    auto value = env_get(name);
+    if (!value || value->empty()) return fallback;
+    auto n = parse_decimal(*value);
+    if (!n || *n < min || *n > max) return std::nullopt;
+    return n;
+}
+
+std::optional<bool> env_flag(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value) return false;
+    for (const char* yes : {"1", "yes", "on", "true"})
+        if (strcasecmp(value, yes) == 0) return true;
+    for (const char* no : {"0", "no", "off", "false"})
+        if (strcasecmp(value, no) == 0) return false;
+    return std::nullopt;
+}
+
+}  // namespace postern

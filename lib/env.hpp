@@ -1,0 +1,22 @@
+// Settings come from the environment, daemontools-style (envdir).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace postern {
+
+// The variable's value, or nullopt when unset. Set-but-empty is returned as "".
+std::optional<std::string_view> env_get(const char* name);
+
+// A decimal setting within [min, max]; `fallback` when unset or empty.
+// nullopt when set to anything else, so a typo is an error, not a silent default.
+std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t min, uint64_t max);
+
+// "1", "yes", "on" (any case) are true; unset, "", "0", "no", "off" false; nullopt otherwise.
+std::optional<bool> env_flag(const char* name);
+
+// Strict decimal: digits only, no sign, no spaces, no overflow.
+std::optional<uint64_t> parse_decimal(std::string_view s);
+
+}  // namespace postern
