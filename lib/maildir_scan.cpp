@@ -1,0 +1,91 @@
+#include "maildir_scan.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <string>
+
+#include "fd.hpp"
+
+namespace postern {
+
+int for_each_file(int dir_fd, const char* dir, const std::function<bool(std::string_view)>& each) {
+    int fd = ::openat(dir_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    DIR* d = ::fdopendir(fd);
+    if (!d) {
+        int e = errno;
+        ::close(fd);
+        return e;
+    }
+    int error = 0;
+    for (;;) {
+        errno = 0;
+        dirent* entry = ::readdir(d);
+        if (!entry) {
+            error = errno;
+            break;
+        }
+        if (entry->d_name[0] == '.') continue;
+        if (entry->d_type != DT_REG && entry->d_type != DT_UNKNOWN && entry->d_type != DT_LNK) continue;
+        if (!each(entry->d_name)) break;
+    }
+    ::closedir(d);
+    return error;
+}
+
+namespace {
+// A concurrent session may move the same file first; then it is already in cur/.
+bool move_to_cur(int maildir_fd, std::string_view name) {
+    std::string from = "new/" + std::string(name);
+    std::string to = "cur/" + std::string(name);
+    if (name.find(':') == std::string_view::npos) to += ":2,";
+    return ::renameat(maildir_fd, from.c_str(), maildir_fd, to.c_str()) == 0 || errno == ENOENT;
+}
+}  // namespace
+
+ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) {
+    ScanResult result;
+    int move_error = 0;
+    result.error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
+        if (!move_to_cur(maildir_fd, name)) move_error = errno;
+        else ++result.moved;
+        return move_error == 0;
+    });
+    if (!result.error) result.error = move_error;
+    if (result.error) {
+        result.where = "new";
+        return result;
+    }
+    result.error = for_each_file(maildir_fd, "cur", [&](std::string_view name) {
+        if (list.count() >= max_messages) {
+            result.truncated = true;
+            return false;
+        }
+        list.add(name);
+        return true;
+    });
+    if (result.error) result.where = "cur";
+    return result;
+}
+
+size_t clean_maildir_tmp(int maildir_fd, time_t now) {
+    constexpr time_t abandoned_after = 36 * 3600;
+    int tmp_fd = ::openat(maildir_fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (tmp_fd < 0) return 0;
+    Fd tmp(tmp_fd);
+    size_t removed = 0;
+    for_each_file(maildir_fd, "tmp", [&](std::string_view name) {
+        std::string path(name);
+        struct stat st{};
+        if (::fstatat(tmp.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            st.st_atime + abandoned_after < now && ::unlinkat(tmp.get(), path.c_str(), 0) == 0)
+            ++removed;
+        return true;
+    });
+    return removed;
+}
+
+}  // namespace postern

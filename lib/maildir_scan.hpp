@@ -1,0 +1,30 @@
+// Reading a Maildir's directories: one pass over new/ and cur/, no stat per message.
+#pragma once
+#include <ctime>
+#include <functional>
+#include <string_view>
+
+#include "message_list.hpp"
+
+namespace postern {
+
+struct ScanResult {
+    int error = 0;                // errno of the failure, 0 when the scan worked
+    const char* where = "";       // which directory failed
+    size_t moved = 0;             // messages moved from new/ to cur/
+    bool truncated = false;       // more than max_messages were there
+};
+
+// Moves each message in new/ to cur/ (adding ":2,"), so names stay stable for
+// the session, then lists cur/ into `list`, unsorted. Dot-files are skipped.
+ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages);
+
+// Removes files in tmp/ not accessed for 36 hours: deliveries that died.
+// Returns how many were removed.
+size_t clean_maildir_tmp(int maildir_fd, time_t now);
+
+// Calls `each` for each entry of directory `dir` (relative to dir_fd) that is
+// not a dot-file and may be a regular file. Returns 0 or an errno.
+int for_each_file(int dir_fd, const char* dir, const std::function<bool(std::string_view)>& each);
+
+}  // namespace postern

@@ -1,0 +1,37 @@
+#include "message_list.hpp"
+
+#include <algorithm>
+
+#include "maildir_name.hpp"
+
+namespace postern {
+
+void MessageList::add(std::string_view name) {
+    MaildirName parsed = parse_maildir_name(name);
+    MessageEntry entry;
+    entry.time = parsed.time;
+    entry.name_at = uint32_t(arena_.size());
+    entry.name_len = uint16_t(name.size());
+    entry.base_len = uint16_t(parsed.base.size());
+    if (parsed.transmit_size) entry.size = *parsed.transmit_size;
+    arena_.append(name);
+    entries_.push_back(entry);
+}
+
+void MessageList::reserve(size_t messages, size_t name_bytes) {
+    entries_.reserve(messages);
+    arena_.reserve(name_bytes);
+}
+
+void MessageList::sort_by_delivery() {
+    std::sort(entries_.begin(), entries_.end(), [this](const MessageEntry& a, const MessageEntry& b) {
+        return delivered_before(a.time, {arena_.data() + a.name_at, a.base_len}, b.time,
+                                {arena_.data() + b.name_at, b.base_len});
+    });
+}
+
+void MessageList::drop_unsized() {
+    std::erase_if(entries_, [](const MessageEntry& e) { return e.size == unknown_size; });
+}
+
+}  // namespace postern

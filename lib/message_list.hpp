@@ -1,0 +1,45 @@
+// The messages of one session, compactly: 100,000 messages cost a few MB.
+// Names live in one arena; an entry holds offsets, the delivery time and the size.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace postern {
+
+constexpr uint64_t unknown_size = std::numeric_limits<uint64_t>::max();
+
+struct MessageEntry {
+    uint64_t time = 0;             // delivery time from the name's prefix
+    uint64_t size = unknown_size;  // octets as transmitted (CRLF line ends, before dot-stuffing)
+    uint32_t name_at = 0;          // the file's name in cur/, in the arena
+    uint16_t name_len = 0;
+    uint16_t base_len = 0;         // the unique part, up to ':'
+};
+
+class MessageList {
+public:
+    void add(std::string_view name);
+    size_t count() const { return entries_.size(); }
+    MessageEntry& operator[](size_t i) { return entries_[i]; }
+    const MessageEntry& operator[](size_t i) const { return entries_[i]; }
+    std::string_view name(size_t i) const { return {arena_.data() + entries_[i].name_at, entries_[i].name_len}; }
+    std::string_view base(size_t i) const { return name(i).substr(0, entries_[i].base_len); }
+
+    // Delivery order: the time prefix of the unique name, then the name.
+    void sort_by_delivery();
+    static bool delivered_before(uint64_t time_a, std::string_view base_a, uint64_t time_b, std::string_view base_b) {
+        return time_a != time_b ? time_a < time_b : base_a < base_b;
+    }
+    // Drops the entries whose size is still unknown (their files vanished).
+    void drop_unsized();
+    void reserve(size_t messages, size_t name_bytes);
+
+private:
+    std::vector<MessageEntry> entries_;
+    std::string arena_;
+};
+
+}  // namespace postern

@@ -1,0 +1,206 @@
+// The POP3 commands of the TRANSACTION state (RFC 1939, RFC 2449 CAPA, and
+// qmail's LAST), one handler each, found through the table at the bottom.
+#include <strings.h>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "env.hpp"
+#include "log.hpp"
+#include "message_encoding.hpp"
+#include "message_file.hpp"
+#include "session.hpp"
+
+namespace postern::pop3d {
+
+namespace {
+// "N M" from "N M", with M optional only when `second_optional`.
+bool split_two(std::string_view args, std::string_view& first, std::string_view& second) {
+    size_t space = args.find(' ');
+    first = args.substr(0, space);
+    second = space == std::string_view::npos ? std::string_view() : args.substr(space + 1);
+    return second.find(' ') == std::string_view::npos;
+}
+}  // namespace
+
+void Session::maildrop_summary(std::string_view prefix) {
+    out_.put(prefix);
+    out_.put_number(live_count());
+    out_.put(" messages (");
+    out_.put_number(live_octets());
+    out_.put_line(" octets)");
+}
+
+void Session::stat(std::string_view args) {
+    if (!no_arguments(args)) return;
+    out_.put("+OK ");
+    out_.put_number(live_count());
+    out_.put(" ");
+    out_.put_number(live_octets());
+    out_.put("\r\n");
+}
+
+void Session::list(std::string_view args) {
+    if (!args.empty()) {
+        auto index = message_argument(args);
+        if (!index) return;
+        out_.put("+OK ");
+        out_.put(args);
+        out_.put(" ");
+        out_.put_number(drop_.messages[*index].size);
+        out_.put("\r\n");
+        return;
+    }
+    maildrop_summary("+OK ");
+    for (size_t i = 0; i < drop_.messages.count(); ++i) {
+        if (deleted_[i]) continue;
+        out_.put_number(i + 1);
+        out_.put(" ");
+        out_.put_number(drop_.messages[i].size);
+        out_.put("\r\n");
+    }
+    out_.put(".\r\n");
+}
+
+void Session::uidl(std::string_view args) {
+    if (!args.empty()) {
+        auto index = message_argument(args);
+        if (!index) return;
+        out_.put("+OK ");
+        out_.put(args);
+        out_.put(" ");
+        out_.put_line(unique_id(drop_.messages.base(*index)));
+        return;
+    }
+    ok("unique-id listing follows");
+    for (size_t i = 0; i < drop_.messages.count(); ++i) {
+        if (deleted_[i]) continue;
+        out_.put_number(i + 1);
+        out_.put(" ");
+        out_.put_line(unique_id(drop_.messages.base(i)));
+    }
+    out_.put(".\r\n");
+}
+
+void Session::retr(std::string_view args) {
+    auto index = message_argument(args);
+    if (!index) return;
+    send_message(*index, MessageEncoder::whole_message);
+    if (out_.failed()) return;
+    if (!retrieved_[*index]) {
+        retrieved_[*index] = 1;
+        ++totals_.retrieved;
+        totals_.retrieved_octets += drop_.messages[*index].size;
+    }
+    last_accessed_ = std::max(last_accessed_, *index + 1);
+}
+
+void Session::top(std::string_view args) {
+    std::string_view number, lines;
+    if (!split_two(args, number, lines) || lines.empty()) return err("usage: TOP message lines");
+    auto body_lines = parse_decimal(lines);
+    if (!body_lines) return err("invalid number of lines");
+    auto index = message_argument(number);
+    if (!index) return;
+    send_message(*index, *body_lines);
+}
+
+// A file that vanished (another session deleted it) is answered -ERR before
+// anything is sent; a read error mid-message cannot be, so it ends the session.
+void Session::send_message(size_t index, uint64_t body_lines) {
+    Fd file = open_message(drop_.dir.get(), "cur", drop_.messages.name(index));
+    if (!file) {
+        log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(errno);
+        return err(errno == ENOENT ? "[SYS/PERM] message is gone: it was deleted by another session"
+                                   : "[SYS/TEMP] cannot read message");
+    }
+    if (body_lines == MessageEncoder::whole_message) {
+        out_.put("+OK ");
+        out_.put_number(drop_.messages[index].size);
+        out_.put_line(" octets");
+    } else {
+        ok("top of message follows");
+    }
+    MessageEncoder encoder(out_, body_lines);
+    int error = read_chunks(file.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
+                            [&](std::string_view chunk) { return encoder.feed(chunk) && !out_.failed(); });
+    if (error) {
+        log_event("read-error").kv("file", drop_.messages.name(index)).err(error);
+        end_ = EndReason::read_error;  // the client sees no final "." and knows the message is incomplete
+        return;
+    }
+    encoder.finish();
+}
+
+void Session::dele(std::string_view args) {
+    auto index = message_argument(args);
+    if (!index) return;
+    deleted_[*index] = 1;
+    last_accessed_ = std::max(last_accessed_, *index + 1);
+    out_.put("+OK message ");
+    out_.put(args);
+    out_.put_line(" deleted");
+}
+
+void Session::noop(std::string_view args) {
+    if (no_arguments(args)) out_.put("+OK\r\n");
+}
+
+void Session::rset(std::string_view args) {
+    if (!no_arguments(args)) return;
+    std::fill(deleted_.begin(), deleted_.end(), 0);
+    last_accessed_ = 0;
+    maildrop_summary("+OK maildrop has ");
+}
+
+void Session::last(std::string_view args) {
+    if (!no_arguments(args)) return;
+    out_.put("+OK ");
+    out_.put_number(last_accessed_);
+    out_.put("\r\n");
+}
+
+void Session::capa(std::string_view args) {
+    if (!no_arguments(args)) return;
+    ok("capability list follows");
+    for (const char* capability : {"TOP", "UIDL", "PIPELINING", "RESP-CODES", "AUTH-RESP-CODE", "USER"})
+        out_.put_line(capability);
+    if (settings_.expire) out_.put_line("EXPIRE " + *settings_.expire);
+    if (settings_.login_delay) out_.put_line("LOGIN-DELAY " + *settings_.login_delay);
+    out_.put_line("IMPLEMENTATION postern");
+    out_.put(".\r\n");
+}
+
+void Session::quit(std::string_view args) {
+    if (!no_arguments(args)) return;
+    end_ = EndReason::quit;
+    apply_update(drop_, deleted_, retrieved_, totals_);
+    if (totals_.delete_failures > 0) return err("[SYS/TEMP] some deleted messages were not removed");
+    ok("bye");
+}
+
+CommandHandler find_command(std::string_view keyword) {
+    struct Entry {
+        const char* name;
+        CommandHandler handler;
+    };
+    static constexpr std::array<Entry, 11> table{{
+        {"stat", &Session::stat},
+        {"list", &Session::list},
+        {"uidl", &Session::uidl},
+        {"retr", &Session::retr},
+        {"top", &Session::top},
+        {"dele", &Session::dele},
+        {"noop", &Session::noop},
+        {"rset", &Session::rset},
+        {"last", &Session::last},
+        {"capa", &Session::capa},
+        {"quit", &Session::quit},
+    }};
+    for (const Entry& entry : table)
+        if (keyword.size() == std::strlen(entry.name) && strncasecmp(keyword.data(), entry.name, keyword.size()) == 0)
+            return entry.handler;
+    return nullptr;
+}
+
+}  // namespace postern::pop3d

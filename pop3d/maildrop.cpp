@@ -1,0 +1,61 @@
+#include "maildrop.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <cerrno>
+#include <ctime>
+#include <memory>
+
+#include "log.hpp"
+#include "maildir_scan.hpp"
+#include "message_file.hpp"
+#include "size_cache.hpp"
+
+namespace postern::pop3d {
+
+namespace {
+OpenResult failure(int error, const char* where) {
+    OpenStatus status = OpenStatus::failed;
+    if (error == ENOENT || error == ENOTDIR) status = OpenStatus::missing;
+    if (error == EACCES || error == EPERM) status = OpenStatus::denied;
+    return {status, error, where};
+}
+
+// Reads the files whose size neither the name nor the cache knew; drops those that vanished.
+void size_unknown_messages(Maildrop& drop) {
+    std::unique_ptr<char[]> buffer(new char[64 * 1024]);
+    std::span<char> chunk(buffer.get(), 64 * 1024);
+    MessageList& list = drop.messages;
+    for (size_t i = 0; i < list.count(); ++i) {
+        if (list[i].size != unknown_size) continue;
+        if (auto size = transmitted_size_of(drop.dir.get(), "cur", list.name(i), chunk)) list[i].size = *size;
+        else log_event("unreadable-message").kv("file", list.name(i)).err(errno);
+        ++drop.files_read;
+    }
+    list.drop_unsized();
+}
+}  // namespace
+
+OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
+    drop.dir.reset(::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!drop.dir) return failure(errno, "maildir");
+    // flock on the directory itself: no lock file to go stale, released when the process ends.
+    if (exclusive && ::flock(drop.dir.get(), LOCK_EX | LOCK_NB) != 0)
+        return errno == EWOULDBLOCK ? OpenResult{OpenStatus::in_use, errno, "lock"} : failure(errno, "lock");
+
+    drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), ::time(nullptr));
+    ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages);
+    if (scan.error) return failure(scan.error, scan.where);
+    drop.truncated = scan.truncated;
+    drop.messages.sort_by_delivery();
+
+    SizeCacheUse cache = apply_size_cache(drop.dir.get(), drop.messages);
+    size_unknown_messages(drop);
+    if (drop.files_read > 0 || cache.stale > 0 || (!cache.present && drop.messages.count() > 0))
+        write_size_cache(drop.dir.get(), drop.messages);
+
+    for (size_t i = 0; i < drop.messages.count(); ++i) drop.total_octets += drop.messages[i].size;
+    return {};
+}
+
+}  // namespace postern::pop3d

@@ -1,0 +1,85 @@
+#include "session.hpp"
+
+#include "env.hpp"
+#include "log.hpp"
+
+namespace postern::pop3d {
+
+Session::Session(Maildrop& drop, const Settings& settings, LineReader& in, Writer& out)
+    : drop_(drop),
+      settings_(settings),
+      in_(in),
+      out_(out),
+      deleted_(drop.messages.count(), 0),
+      retrieved_(drop.messages.count(), 0),
+      file_buffer_(new char[file_buffer_size]) {}
+
+// Answers are flushed only when the client has nothing more pipelined, so a
+// whole pipelined session goes out in a few large writes.
+EndReason Session::run() {
+    std::string_view line;
+    while (!end_) {
+        if (!in_.has_buffered_input() && !out_.flush()) return EndReason::write_error;
+        ReadStatus status = in_.read_line(line, Deadline::after_seconds(settings_.idle_timeout_seconds));
+        switch (status) {
+            case ReadStatus::line: dispatch(line); break;
+            case ReadStatus::too_long: err("line too long"); break;
+            case ReadStatus::timeout:
+                err("autologout: idle for too long");
+                out_.flush();
+                return EndReason::timeout;
+            case ReadStatus::eof: return EndReason::eof;
+            case ReadStatus::error: return EndReason::read_error;
+        }
+        if (out_.failed()) return EndReason::write_error;
+    }
+    return out_.flush() ? *end_ : EndReason::write_error;
+}
+
+void Session::dispatch(std::string_view line) {
+    size_t space = line.find(' ');
+    std::string_view keyword = line.substr(0, space);
+    std::string_view args = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    CommandHandler handler = find_command(keyword);
+    if (!handler) return err("unknown command");
+    (this->*handler)(args);
+}
+
+bool Session::no_arguments(std::string_view args) {
+    if (args.empty()) return true;
+    err("this command takes no argument");
+    return false;
+}
+
+std::optional<size_t> Session::message_argument(std::string_view arg) {
+    auto number = parse_decimal(arg);
+    if (!number) {
+        err("invalid message number");
+        return std::nullopt;
+    }
+    if (*number == 0 || *number > drop_.messages.count()) {
+        err("no such message");
+        return std::nullopt;
+    }
+    size_t index = size_t(*number - 1);
+    if (deleted_[index]) {
+        err("message " + std::string(arg) + " already deleted");
+        return std::nullopt;
+    }
+    return index;
+}
+
+size_t Session::live_count() const {
+    size_t n = 0;
+    for (uint8_t d : deleted_) n += !d;
+    return n;
+}
+
+uint64_t Session::live_octets() const {
+    uint64_t octets = 0;
+    for (size_t i = 0; i < deleted_.size(); ++i)
+        if (!deleted_[i]) octets += drop_.messages[i].size;
+    return octets;
+}
+
+}  // namespace postern::pop3d

@@ -1,0 +1,100 @@
+// The TRANSACTION state of RFC 1939 over one Maildir snapshot, and the UPDATE
+// state that QUIT enters. Commands are dispatched from the table in commands.cpp.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "line_reader.hpp"
+#include "maildrop.hpp"
+#include "writer.hpp"
+
+namespace postern::pop3d {
+
+struct Settings {
+    int idle_timeout_seconds = 600;           // RFC 1939's minimum autologout
+    bool exclusive = false;                   // lock the maildrop: a second session gets [IN-USE]
+    size_t max_messages = 1000000;
+    std::optional<std::string> expire;        // CAPA EXPIRE, when the administrator set it
+    std::optional<std::string> login_delay;   // CAPA LOGIN-DELAY
+};
+
+enum class EndReason { quit, eof, timeout, read_error, write_error };
+
+struct SessionTotals {
+    size_t retrieved = 0;
+    uint64_t retrieved_octets = 0;
+    size_t deleted = 0;
+    uint64_t deleted_octets = 0;
+    size_t delete_failures = 0;
+};
+
+class Session;
+using CommandHandler = void (Session::*)(std::string_view args);
+// The handler for a command keyword, in any case; nullptr when unknown.
+CommandHandler find_command(std::string_view keyword);
+
+class Session {
+public:
+    Session(Maildrop& drop, const Settings& settings, LineReader& in, Writer& out);
+    // The "+OK" that answers the client's login: the maildrop's size.
+    void greet() { maildrop_summary("+OK maildrop has "); }
+    EndReason run();
+    const SessionTotals& totals() const { return totals_; }
+
+    // Command handlers, one per POP3 command; args are what follows the keyword.
+    void stat(std::string_view args);
+    void list(std::string_view args);
+    void uidl(std::string_view args);
+    void retr(std::string_view args);
+    void top(std::string_view args);
+    void dele(std::string_view args);
+    void noop(std::string_view args);
+    void rset(std::string_view args);
+    void last(std::string_view args);
+    void capa(std::string_view args);
+    void quit(std::string_view args);
+
+private:
+    void dispatch(std::string_view line);
+    // The message a command names, or nullopt after answering -ERR.
+    std::optional<size_t> message_argument(std::string_view arg);
+    bool no_arguments(std::string_view args);
+    void send_message(size_t index, uint64_t body_lines);
+    void ok(std::string_view text) {
+        out_.put("+OK ");
+        out_.put_line(text);
+    }
+    void err(std::string_view text) {
+        out_.put("-ERR ");
+        out_.put_line(text);
+    }
+    void maildrop_summary(std::string_view prefix);
+    size_t live_count() const;
+    uint64_t live_octets() const;
+
+    Maildrop& drop_;
+    const Settings& settings_;
+    LineReader& in_;
+    Writer& out_;
+    std::vector<uint8_t> deleted_;
+    std::vector<uint8_t> retrieved_;
+    size_t last_accessed_ = 0;
+    std::optional<EndReason> end_;  // set by QUIT, or by a failure that ends the session
+    static constexpr size_t file_buffer_size = 128 * 1024;
+    std::unique_ptr<char[]> file_buffer_;
+    SessionTotals totals_;
+};
+
+// The UPDATE state: unlinks deleted messages, flags retrieved ones Seen.
+void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std::vector<uint8_t>& retrieved,
+                  SessionTotals& totals);
+
+// UIDL's answer for a message: its unique name, or a stable digest of it when
+// the name is not 1-70 characters of 0x21-0x7E (RFC 1939).
+std::string unique_id(std::string_view base);
+
+}  // namespace postern::pop3d
