@@ -18,7 +18,7 @@ endif
 ifeq ($(WERROR),1)
   CC_CMD += -Werror
 endif
-CXX_CMD := $(CC_CMD) $(SAN_FLAGS) -Ilib -MMD -MP
+CXX_CMD := $(CC_CMD) $(SAN_FLAGS) -Ilib -I. -MMD -MP
 LINK_CMD := $(LD_CMD) $(SAN_FLAGS)
 
 # Each program: its main file, and the directory whose other sources it links.

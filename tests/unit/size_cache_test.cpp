@@ -7,7 +7,7 @@
 #include "capture.hpp"
 #include "fd.hpp"
 #include "maildir_scan.hpp"
-#include "size_cache.hpp"
+#include "pop3d/size_cache.hpp"
 
 using namespace postern;
 using namespace postern::pop3d;
