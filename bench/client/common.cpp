@@ -1,0 +1,33 @@
+#include <signal.h>
+#include <time.h>
+
+#include <cstdio>
+
+#include "pop3_conn.hpp"
+#include "scenarios.hpp"
+
+namespace bench {
+
+int64_t now_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+double seconds_since(int64_t start_ns) { return double(now_ns() - start_ns) / 1e9; }
+
+bool log_in(Pop3Conn& c, const Target& t) {
+    return c.connect(t.port) && c.greeting() && c.ok("USER " + t.user) && c.ok("PASS " + t.password);
+}
+
+void hold_session(unsigned seconds) {
+    std::printf("holding\n");
+    std::fflush(stdout);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    timespec limit{time_t(seconds), 0};
+    sigtimedwait(&set, nullptr, &limit);
+}
+
+}  // namespace bench

@@ -1,0 +1,88 @@
+// postern-bench-client: the benchmark's POP3 load client.
+//
+//   postern-bench-client sessions PORT USER PASSFILE CLIENTS SECONDS
+//   postern-bench-client scan     PORT USER PASSFILE [HOLD_SECONDS]
+//   postern-bench-client fetch    PORT USER PASSFILE [HOLD_SECONDS]
+//
+// Connects to 127.0.0.1:PORT only. Prints "key value" lines, ending with its
+// own CPU use, so a run shows whether the client could have been the limit.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+
+#include "scenarios.hpp"
+
+using namespace bench;
+
+namespace {
+
+[[noreturn]] void die_usage() {
+    std::fputs("usage: postern-bench-client sessions|scan|fetch PORT USER PASSFILE [ARGS...]\n", stderr);
+    std::exit(2);
+}
+
+unsigned number(const char* s, unsigned max) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(s, &end, 10);
+    if (end == s || *end || v > max) die_usage();
+    return unsigned(v);
+}
+
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+struct Scenario {
+    const char* name;
+    int (*run)(const Target&, int argc, char** argv);  // argv: the scenario's own arguments
+};
+
+int sessions(const Target& t, int argc, char** argv) {
+    if (argc != 2) die_usage();
+    return run_sessions(t, number(argv[0], 256), number(argv[1], 600));
+}
+int scan(const Target& t, int argc, char** argv) {
+    if (argc > 1) die_usage();
+    return run_scan(t, argc ? number(argv[0], 600) : 0);
+}
+int fetch(const Target& t, int argc, char** argv) {
+    if (argc > 1) die_usage();
+    return run_fetch(t, argc ? number(argv[0], 600) : 0);
+}
+
+constexpr Scenario scenarios[] = {{"sessions", sessions}, {"scan", scan}, {"fetch", fetch}};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 5) die_usage();
+    // Blocked in every thread, so hold_session can wait for it with sigtimedwait.
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, nullptr);
+
+    Target t;
+    t.port = uint16_t(number(argv[2], 65535));
+    t.user = argv[3];
+    std::ifstream pass(argv[4]);
+    if (!std::getline(pass, t.password)) {
+        std::fprintf(stderr, "postern-bench-client: cannot read the password from %s\n", argv[4]);
+        return 111;
+    }
+    int64_t start = now_ns();
+    for (const Scenario& s : scenarios) {
+        if (std::string_view(argv[1]) != s.name) continue;
+        int status = s.run(t, argc - 5, argv + 5);
+        double wall = seconds_since(start), cpu = cpu_seconds();
+        std::printf("client_cpu_s %.3f\nclient_wall_s %.3f\nclient_cpu_pct %.1f\n", cpu, wall, 100 * cpu / wall);
+        return status;
+    }
+    die_usage();
+}

@@ -1,0 +1,33 @@
+// The benchmark's scenarios, as the client runs them. Each prints its figures
+// as "key value" lines on stdout for bench/run.sh, and returns an exit code
+// (0, or 1 when a session failed or an octet count was wrong).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace bench {
+
+struct Target {
+    uint16_t port = 0;
+    std::string user;
+    std::string password;
+};
+
+// CLIENTS threads loop connect, greeting, USER/PASS, STAT, QUIT for SECONDS.
+int run_sessions(const Target& t, unsigned clients, unsigned seconds);
+// One session: login+STAT, LIST, UIDL, each timed; holds the session open
+// for up to hold_seconds (until SIGUSR1) before QUIT.
+int run_scan(const Target& t, unsigned hold_seconds);
+// One session: LIST, then RETR of every message, each checked against LIST.
+int run_fetch(const Target& t, unsigned hold_seconds);
+
+// Logs in (greeting, USER, PASS).
+class Pop3Conn;
+bool log_in(Pop3Conn& c, const Target& t);
+// Waits for SIGUSR1 or `seconds`, having said "holding" on stdout.
+void hold_session(unsigned seconds);
+
+double seconds_since(int64_t start_ns);
+int64_t now_ns();
+
+}  // namespace bench
