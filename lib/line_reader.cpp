@@ -27,6 +27,11 @@ void LineReader::set_fd(int fd) {
     is_socket_ = fd_is_socket(fd);
 }
 
+void LineReader::wipe_consumed_input() {
+    ::explicit_bzero(buf_, start_);
+    ::explicit_bzero(buf_ + end_, capacity - end_);
+}
+
 bool LineReader::find_line(std::string_view& line) {
     const char* begin = buf_ + start_;
     const char* lf = static_cast<const char*>(std::memchr(begin, '\n', end_ - start_));

@@ -25,6 +25,9 @@ public:
 
     bool has_buffered_input() const { return start_ < end_; }
     void discard_buffered_input() { start_ = end_ = 0; }
+    // Zeroes every byte of the buffer that is not unread input: a line that
+    // carried a password must not linger in memory. Invalidates the last line.
+    void wipe_consumed_input();
     void set_fd(int fd);
     int fd() const { return fd_; }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -37,24 +38,42 @@ int for_each_file(int dir_fd, const char* dir, const std::function<bool(std::str
 }
 
 namespace {
-// A concurrent session may move the same file first; then it is already in cur/.
-bool move_to_cur(int maildir_fd, std::string_view name) {
+// A concurrent session may move the same file first: then it is in cur/ already.
+int move_to_cur(int maildir_fd, std::string_view name) {
     std::string from = "new/" + std::string(name);
     std::string to = "cur/" + std::string(name);
     if (name.find(':') == std::string_view::npos) to += ":2,";
-    return ::renameat(maildir_fd, from.c_str(), maildir_fd, to.c_str()) == 0 || errno == ENOENT;
+    return ::renameat(maildir_fd, from.c_str(), maildir_fd, to.c_str()) == 0 ? 0 : errno;
+}
+}  // namespace
+
+namespace {
+// Room for the names, guessed from the directories' sizes so the list is not
+// copied as it grows; pages reserved but never filled cost no memory.
+void reserve_for_directories(int maildir_fd, MessageList& list, size_t max_messages) {
+    off_t bytes = 0;
+    for (const char* dir : {"new", "cur"}) {
+        struct stat st{};
+        if (::fstatat(maildir_fd, dir, &st, 0) == 0) bytes += st.st_size;
+    }
+    size_t guess = std::min(size_t(bytes) / 48, max_messages);
+    list.reserve(guess, guess * 48);
 }
 }  // namespace
 
 ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) {
     ScanResult result;
-    int move_error = 0;
+    reserve_for_directories(maildir_fd, list, max_messages);
+    // A message that cannot be moved (a read-only new/, a name too long for ":2,") is served from new/.
     result.error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
-        if (!move_to_cur(maildir_fd, name)) move_error = errno;
-        else ++result.moved;
-        return move_error == 0;
+        int error = move_to_cur(maildir_fd, name);
+        if (error == 0) ++result.moved;
+        else if (error != ENOENT && list.count() < max_messages) {
+            list.add(name, true);
+            result.move_error = error;
+        }
+        return true;
     });
-    if (!result.error) result.error = move_error;
     if (result.error) {
         result.where = "new";
         return result;

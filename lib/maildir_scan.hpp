@@ -12,11 +12,13 @@ struct ScanResult {
     int error = 0;                // errno of the failure, 0 when the scan worked
     const char* where = "";       // which directory failed
     size_t moved = 0;             // messages moved from new/ to cur/
+    int move_error = 0;           // why some could not be moved (they are listed from new/)
     bool truncated = false;       // more than max_messages were there
 };
 
 // Moves each message in new/ to cur/ (adding ":2,"), so names stay stable for
 // the session, then lists cur/ into `list`, unsorted. Dot-files are skipped.
+// A message that cannot be moved is listed where it is, in new/.
 ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages);
 
 // Removes files in tmp/ not accessed for 36 hours: deliveries that died.

@@ -6,14 +6,15 @@
 
 namespace postern {
 
-void MessageList::add(std::string_view name) {
+void MessageList::add(std::string_view name, bool in_new) {
     MaildirName parsed = parse_maildir_name(name);
     MessageEntry entry;
-    entry.time = parsed.time;
+    entry.time = delivery_time(parsed.time);
+    entry.in_new = in_new;
     entry.name_at = uint32_t(arena_.size());
-    entry.name_len = uint16_t(name.size());
-    entry.base_len = uint16_t(parsed.base.size());
-    if (parsed.transmit_size) entry.size = *parsed.transmit_size;
+    entry.name_len = std::min<size_t>(name.size(), 255) & 0xff;
+    entry.base_len = std::min<size_t>(parsed.base.size(), 255) & 0xff;
+    if (parsed.transmit_size && *parsed.transmit_size < unknown_size) entry.size = *parsed.transmit_size;
     arena_.append(name);
     entries_.push_back(entry);
 }

@@ -108,7 +108,7 @@ void Session::top(std::string_view args) {
 // A file that vanished (another session deleted it) is answered -ERR before
 // anything is sent; a read error mid-message cannot be, so it ends the session.
 void Session::send_message(size_t index, uint64_t body_lines) {
-    Fd file = open_message(drop_.dir.get(), "cur", drop_.messages.name(index));
+    Fd file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
     if (!file) {
         log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(errno);
         return err(errno == ENOENT ? "[SYS/PERM] message is gone: it was deleted by another session"

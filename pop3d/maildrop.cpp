@@ -28,7 +28,7 @@ void size_unknown_messages(Maildrop& drop) {
     MessageList& list = drop.messages;
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].size != unknown_size) continue;
-        if (auto size = transmitted_size_of(drop.dir.get(), "cur", list.name(i), chunk)) list[i].size = *size;
+        if (auto size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk)) list[i].size = *size;
         else log_event("unreadable-message").kv("file", list.name(i)).err(errno);
         ++drop.files_read;
     }
@@ -47,6 +47,7 @@ OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, 
     ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages);
     if (scan.error) return failure(scan.error, scan.where);
     drop.truncated = scan.truncated;
+    if (scan.move_error) log_event("new-not-moved").kv("maildir", path).err(scan.move_error);
     drop.messages.sort_by_delivery();
 
     SizeCacheUse cache = apply_size_cache(drop.dir.get(), drop.messages);

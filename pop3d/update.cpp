@@ -11,18 +11,19 @@
 namespace postern::pop3d {
 
 namespace {
-std::string cur_path(std::string_view name) { return "cur/" + std::string(name); }
+std::string path(std::string_view dir, std::string_view name) { return std::string(dir) + "/" + std::string(name); }
 
 // A message another session already removed counts as deleted: the client's wish holds.
-bool remove_message(int maildir_fd, std::string_view name) {
-    return ::unlinkat(maildir_fd, cur_path(name).c_str(), 0) == 0 || errno == ENOENT;
+bool remove_message(int maildir_fd, const MessageList& list, size_t i) {
+    return ::unlinkat(maildir_fd, path(list.dir(i), list.name(i)).c_str(), 0) == 0 || errno == ENOENT;
 }
 
-void mark_seen(int maildir_fd, std::string_view name) {
-    std::string seen = maildir_name_with_flag(name, 'S');
-    if (seen == name) return;
-    if (::renameat(maildir_fd, cur_path(name).c_str(), maildir_fd, cur_path(seen).c_str()) != 0 && errno != ENOENT)
-        log_event("flag-failed").kv("file", name).err(errno);
+void mark_seen(int maildir_fd, const MessageList& list, size_t i) {
+    std::string seen = maildir_name_with_flag(list.name(i), 'S');
+    if (seen == list.name(i) && list.dir(i) == "cur") return;
+    std::string from = path(list.dir(i), list.name(i));
+    if (::renameat(maildir_fd, from.c_str(), maildir_fd, path("cur", seen).c_str()) != 0 && errno != ENOENT)
+        log_event("flag-failed").kv("file", list.name(i)).err(errno);
 }
 }  // namespace
 
@@ -31,7 +32,7 @@ void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std
     const MessageList& list = drop.messages;
     for (size_t i = 0; i < list.count(); ++i) {
         if (deleted[i]) {
-            if (remove_message(drop.dir.get(), list.name(i))) {
+            if (remove_message(drop.dir.get(), list, i)) {
                 ++totals.deleted;
                 totals.deleted_octets += list[i].size;
             } else {
@@ -39,7 +40,7 @@ void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std
                 log_event("delete-failed").kv("file", list.name(i)).err(errno);
             }
         } else if (retrieved[i]) {
-            mark_seen(drop.dir.get(), list.name(i));
+            mark_seen(drop.dir.get(), list, i);
         }
     }
 }

@@ -269,3 +269,13 @@ expect_eq "which is stable across sessions" "$uid" "$(sed -n 2p out | tr -d '\r'
 printf 'CAPA\r\nQUIT\r\n' | POSTERN_EXPIRE=30 POSTERN_LOGIN_DELAY='900 USER' "$POP3D" odd >out 2>log
 expect_grep "CAPA shows EXPIRE when configured" "^EXPIRE 30$CR\$" out
 expect_grep "CAPA shows LOGIN-DELAY when configured" "^LOGIN-DELAY 900 USER$CR\$" out
+
+# --- a message that cannot be moved to cur/ is served from new/ -----------------------------
+make_maildir stuck
+stuck_name="1700000001.$(head -c 240 /dev/zero | tr '\0' 's').h"
+printf 'Subject: stuck\n\nbody\n' >"stuck/new/$stuck_name"
+session stuck 'LIST\r\nRETR 1\r\nQUIT\r\n'
+expect_grep "a name too long for :2, is still listed" '^1 24' out
+expect_grep "and retrieved" '^Subject: stuck' out
+expect_grep "the failed move is logged" 'new-not-moved' log
+expect_eq "and it stays on disk after QUIT" "$stuck_name" "$(ls stuck/new)"
