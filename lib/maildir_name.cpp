@@ -7,16 +7,24 @@
 namespace postern {
 
 namespace {
-// The number after ",KEY=" in a base, when there is one made of digits.
-std::optional<uint64_t> name_field(std::string_view base, std::string_view key) {
-    for (size_t at = base.find(key); at != std::string_view::npos; at = base.find(key, at + 1)) {
-        std::string_view rest = base.substr(at + key.size());
+// The number after ",KEY=" in the fields after the first comma, when it is made of digits.
+std::optional<uint64_t> name_field(std::string_view fields, char key) {
+    for (size_t at = 0; (at = fields.find(',', at)) != std::string_view::npos; ++at) {
+        if (fields.size() - at < 3 || fields[at + 1] != key || fields[at + 2] != '=') continue;
+        std::string_view rest = fields.substr(at + 3);
         size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
         if (digits > 0) return parse_decimal(rest.substr(0, digits));
     }
     return std::nullopt;
 }
 }  // namespace
+
+uint64_t maildir_time(std::string_view name) {
+    uint64_t time = 0;
+    for (size_t i = 0; i < name.size() && i < 18 && name[i] >= '0' && name[i] <= '9'; ++i)
+        time = time * 10 + uint64_t(name[i] - '0');
+    return time;
+}
 
 MaildirName parse_maildir_name(std::string_view name) {
     MaildirName parsed;
@@ -26,10 +34,12 @@ MaildirName parse_maildir_name(std::string_view name) {
         parsed.has_info = true;
         parsed.flags = name.substr(colon + 3);
     }
-    size_t digits = std::min(parsed.base.find_first_not_of("0123456789"), parsed.base.size());
-    if (auto t = parse_decimal(parsed.base.substr(0, std::min<size_t>(digits, 18)))) parsed.time = *t;
-    parsed.disk_size = name_field(parsed.base, ",S=");
-    parsed.transmit_size = name_field(parsed.base, ",W=");
+    parsed.time = maildir_time(parsed.base);
+    if (size_t comma = parsed.base.find(','); comma != std::string_view::npos) {  // most names have none
+        std::string_view fields = parsed.base.substr(comma);
+        parsed.disk_size = name_field(fields, 'S');
+        parsed.transmit_size = name_field(fields, 'W');
+    }
     return parsed;
 }
 

@@ -20,6 +20,9 @@ struct MaildirName {
 
 MaildirName parse_maildir_name(std::string_view name);
 
+// Just the leading decimal digits (at most 18), for sorting: 0 when none.
+uint64_t maildir_time(std::string_view name);
+
 // The name with `flag` added to its ":2," flags, kept in ASCII order, as the Maildir spec asks.
 std::string maildir_name_with_flag(std::string_view name, char flag);
 

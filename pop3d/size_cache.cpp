@@ -51,7 +51,7 @@ public:
         std::string_view base;
         if (!parse_cache_line(text, size, base)) return false;
         ++entries_;
-        uint32_t time = MessageList::delivery_time(parse_maildir_name(base).time);
+        uint32_t time = MessageList::delivery_time(maildir_time(base));
         while (next_ < list_.count() && MessageList::delivered_before(list_[next_].time, list_.base(next_), time, base))
             ++next_;
         if (next_ < list_.count() && list_.base(next_) == base) {
