@@ -1,0 +1,111 @@
+#include "authorization.hpp"
+
+#include <strings.h>
+
+#include "log.hpp"
+
+namespace postern::popup {
+
+Authorization::Authorization(const Settings& settings, char* const* program, std::string remote,
+                             std::string timestamp, std::optional<UcspiTls> tls, LineReader& in, Writer& out)
+    : settings_(settings),
+      program_(program),
+      remote_(std::move(remote)),
+      timestamp_(std::move(timestamp)),
+      tls_(tls),
+      in_(in),
+      out_(out),
+      auth_deadline_(Deadline::after_seconds(settings.auth_timeout_seconds)) {}
+
+void Authorization::greet() {
+    if (settings_.apop) {
+        ok("POP3 ready " + timestamp_);
+    } else {
+        ok("POP3 ready");
+    }
+    out_.flush();
+}
+
+Outcome Authorization::run() {
+    while (!end_) {
+        std::string_view line;
+        ReadStatus status = in_.read_line(line, next_read_deadline());
+        if (status == ReadStatus::line) {
+            if (tls_ && tls_->active && !tls_->facts_read) {
+                std::string protocol = import_tls_facts(*tls_);
+                log_event("tls").kv("remote", remote_).kv("protocol", protocol);
+            }
+            dispatch(line);
+            in_.wipe_consumed_input();  // the line may have carried a password
+        } else if (status == ReadStatus::too_long) {
+            line_too_long();
+        } else if (status == ReadStatus::timeout) {
+            timed_out();
+        } else {
+            client_left(status);
+        }
+        if (!end_ && !out_.flush()) client_left(ReadStatus::error);
+    }
+    return *end_;
+}
+
+void Authorization::dispatch(std::string_view line) {
+    size_t space = line.find(' ');
+    std::string_view keyword = line.substr(0, space);
+    std::string_view args = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    CommandHandler handler = find_command(keyword);
+    if (!handler) return err("authorization first");
+    (this->*handler)(args);
+}
+
+// Each command waits at most the idle time, and never past the end of the
+// time allowed for the whole AUTHORIZATION state.
+Deadline Authorization::next_read_deadline() const {
+    return Deadline::after_seconds(settings_.idle_timeout_seconds).earliest(auth_deadline_);
+}
+
+std::optional<std::string_view> Authorization::read_continuation() {
+    if (!out_.flush()) {
+        client_left(ReadStatus::error);
+        return std::nullopt;
+    }
+    std::string_view line;
+    ReadStatus status = in_.read_line(line, next_read_deadline());
+    if (status == ReadStatus::line) return line;
+    if (status == ReadStatus::too_long) line_too_long();
+    else if (status == ReadStatus::timeout) timed_out();
+    else client_left(status);
+    return std::nullopt;
+}
+
+void Authorization::line_too_long() {
+    log_event("line-too-long").kv("remote", remote_).kv("limit", max_command_line);
+    err("line too long");
+}
+
+// RFC 1939: an autologout closes the connection without a response.
+void Authorization::timed_out() {
+    log_event("timeout").kv("remote", remote_).kv("limit", auth_deadline_.expired() ? "authorization" : "idle");
+    end_ = Outcome::timeout;
+}
+
+void Authorization::client_left(ReadStatus status) {
+    log_event("disconnect").kv("remote", remote_).kv("reason", status == ReadStatus::eof ? "eof" : "error");
+    end_ = Outcome::client_left;
+}
+
+void Authorization::ok(std::string_view text) {
+    out_.put("+OK");
+    if (!text.empty()) {
+        out_.put(" ");
+        out_.put(text);
+    }
+    out_.put("\r\n");
+}
+
+void Authorization::err(std::string_view text) {
+    out_.put("-ERR ");
+    out_.put_line(text);
+}
+
+}  // namespace postern::popup

@@ -1,0 +1,93 @@
+// The AUTHORIZATION state of RFC 1939 (with RFC 2449 CAPA, RFC 5034 AUTH
+// PLAIN and RFC 2595 STLS): greets, reads commands until a login hands the
+// connection to the checkpassword program, and answers for that program
+// when it exits without having said anything. Commands are dispatched from
+// the table in commands.cpp; the hand-off and its outcomes are in login.cpp.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "deadline.hpp"
+#include "line_reader.hpp"
+#include "settings.hpp"
+#include "ucspi_tls.hpp"
+#include "writer.hpp"
+
+namespace postern::popup {
+
+// RFC 2449: a command line is at most 255 octets with its CRLF (RFC 5034
+// holds AUTH's base64 lines to the same limit).
+constexpr size_t max_command_line = 255;
+
+enum class Outcome { quit, session_ran, client_left, timeout, too_many_failures, temporary_failure };
+
+// What one login attempt hands to the checkpassword program.
+struct LoginRequest {
+    std::string_view user;
+    std::string_view password;   // or the APOP digest
+    std::string_view timestamp;  // empty unless APOP
+    const char* mechanism;       // "user", "apop" or "plain", for the log
+    int64_t started_ms;          // when the command arrived: refusals are answered relative to it
+};
+
+class Authorization;
+using CommandHandler = void (Authorization::*)(std::string_view args);
+// The handler for a command keyword, in any case; nullptr when unknown.
+CommandHandler find_command(std::string_view keyword);
+
+class Authorization {
+public:
+    Authorization(const Settings& settings, char* const* program, std::string remote, std::string timestamp,
+                  std::optional<UcspiTls> tls, LineReader& in, Writer& out);
+    void greet();
+    Outcome run();
+
+    void user(std::string_view args);
+    void pass(std::string_view args);
+    void apop(std::string_view args);
+    void auth(std::string_view args);
+    void capa(std::string_view args);
+    void stls(std::string_view args);
+    void noop(std::string_view args);
+    void quit(std::string_view args);
+
+private:
+    void dispatch(std::string_view line);
+    // A line read inside a command (AUTH's continuation); nullopt after the session ended.
+    std::optional<std::string_view> read_continuation();
+    Deadline next_read_deadline() const;
+    void line_too_long();
+    void timed_out();
+    void client_left(ReadStatus status);
+    bool login_allowed();
+    bool offers_login() const;
+    void auth_plain(std::string_view initial_response, int64_t started_ms);
+
+    // login.cpp
+    void login(const LoginRequest& request);
+    void session_ran(const LoginRequest& request);
+    void refused(const LoginRequest& request);
+    void child_failed(const LoginRequest& request, int status);
+    void child_crashed(const LoginRequest& request, int signal);
+    void child_not_started(const LoginRequest& request, int error);
+    void credentials_too_long(const LoginRequest& request);
+
+    void ok(std::string_view text);
+    void err(std::string_view text);
+
+    const Settings& settings_;
+    char* const* program_;
+    std::string remote_;
+    std::string timestamp_;
+    std::optional<UcspiTls> tls_;
+    LineReader& in_;
+    Writer& out_;
+    Deadline auth_deadline_;
+    std::string user_;                              // from USER, until PASS
+    unsigned failures_ = 0;
+    std::optional<Outcome> end_;
+};
+
+}  // namespace postern::popup

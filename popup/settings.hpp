@@ -1,0 +1,20 @@
+// postern-popup's settings, from POSTERN_* variables (envdir style).
+#pragma once
+#include <cstdint>
+
+namespace postern::popup {
+
+struct Settings {
+    bool apop = false;                 // POSTERN_APOP: show the timestamp, accept APOP
+    bool require_tls = false;          // POSTERN_REQUIRE_TLS, or UCSPITLS="!"
+    bool offer_tls = true;             // false when UCSPITLS="-"
+    int auth_timeout_seconds = 1200;   // POSTERN_AUTH_TIMEOUT: the whole AUTHORIZATION state
+    int idle_timeout_seconds = 600;    // POSTERN_IDLE_TIMEOUT: one command; RFC 1939's minimum
+    unsigned max_attempts = 3;         // POSTERN_MAX_ATTEMPTS: refused logins per connection
+    int fail_delay_ms = 2000;          // POSTERN_FAIL_DELAY: a refusal is answered this long after the command
+};
+
+// Fills `settings` from the environment; false (after a log line) when a value is malformed.
+bool read_settings(Settings& settings);
+
+}  // namespace postern::popup
