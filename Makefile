@@ -92,4 +92,9 @@ install: all
 clean:
 	rm -rf build
 
+# The benchmark against Dovecot and the machine's limits (bench/README.md): as
+# root; builds its own tools with the compile command, writes bench/RESULTS.md.
+bench: all
+	@CC_CMD='$(CC_CMD)' BUILD='$(BUILD)' bash bench/run.sh
+
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(UNIT_OBJ) $(foreach p,$(BUILT_PROGRAMS),$(call objs_of,$(p))))

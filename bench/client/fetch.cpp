@@ -30,6 +30,7 @@ int run_fetch(const Target& t, unsigned hold_seconds) {
     bool lines_ok = c.read_lines(
         [&](std::string_view l) { sizes.push_back(std::strtoull(l.data() + l.find(' ') + 1, nullptr, 10)); });
     if (!lines_ok) return fetch_failed(c);
+    if (hold_seconds) hold_session(hold_seconds);  // the session's size before any message passed through it
 
     uint64_t octets = 0, wrong = 0, bad_line_ends = 0, stalls = 0;
     double slowest_small = 0;

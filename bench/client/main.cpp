@@ -6,8 +6,10 @@
 //
 // Connects to 127.0.0.1:PORT only. Prints "key value" lines, ending with its
 // own CPU use, so a run shows whether the client could have been the limit.
+// A run ends within max_run_seconds, whatever the server does.
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,8 @@
 using namespace bench;
 
 namespace {
+
+constexpr unsigned max_run_seconds = 600;
 
 [[noreturn]] void die_usage() {
     std::fputs("usage: postern-bench-client sessions|scan|fetch PORT USER PASSFILE [ARGS...]\n", stderr);
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
     sigprocmask(SIG_BLOCK, &usr1, nullptr);
+    alarm(max_run_seconds);
 
     Target t;
     t.port = uint16_t(number(argv[2], 65535));

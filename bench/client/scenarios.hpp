@@ -18,7 +18,8 @@ int run_sessions(const Target& t, unsigned clients, unsigned seconds);
 // One session: login+STAT, LIST, UIDL, each timed; holds the session open
 // for up to hold_seconds (until SIGUSR1) before QUIT.
 int run_scan(const Target& t, unsigned hold_seconds);
-// One session: LIST, then RETR of every message, each checked against LIST.
+// One session: LIST, then RETR of every message, each checked against LIST;
+// with hold_seconds, holds the session after LIST and again after the last RETR.
 int run_fetch(const Target& t, unsigned hold_seconds);
 
 // Logs in (greeting, USER, PASS).

@@ -1,0 +1,101 @@
+# Sourced by bench/run.sh: the servers under test, each on its own port on
+# 127.0.0.1 with its configuration and log under $B.
+#   dovecot    Dovecot's POP3 server, standalone
+#   tcpserver  postern's chain under ucspi-tcp's tcpserver
+#   postern    postern's chain under postern-tcpserver
+# start_SERVER sets PORT_SERVER and PID_SERVER (the listener, or Dovecot's master).
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 10 s).
+wait_port() {
+    local i
+    for i in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# wait_file_line FILE: until FILE has a first line (at most 10 s); prints it.
+wait_file_line() {
+    local i
+    for i in $(seq 100); do
+        if [ -s "$1" ]; then head -n 1 "$1"; return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+start_dovecot() {
+    local run=$B/dovecot
+    stop_dovecot
+    rm -rf "$run"
+    mkdir -p "$run"
+    PORT_dovecot=$("$TOOLS/postern-bench-limit" freeport)
+    sed -e "s|@RUN@|$run|g; s|@UID@|$BENCH_UID|g; s|@USER@|$BENCH_USER|g; s|@PORT@|$PORT_dovecot|g" \
+        -e "s|@CORES@|$CORES|g; s|@WORKERS@|$((CORES * 4))|g" bench/dovecot.conf.in > "$run/dovecot.conf"
+    dovecot -c "$run/dovecot.conf" || die "Dovecot did not start (see $run/dovecot.log)"
+    on_exit stop_dovecot
+    wait_port "$PORT_dovecot" || die "Dovecot does not answer on port $PORT_dovecot"
+    PID_dovecot=$(cat "$run/run/master.pid")
+}
+
+stop_dovecot() {
+    local conf=$B/dovecot/dovecot.conf pid
+    [ -f "$B/dovecot/run/master.pid" ] || return 0
+    pid=$(cat "$B/dovecot/run/master.pid")
+    kill -0 "$pid" 2>/dev/null || return 0
+    dovecot -c "$conf" stop 2>/dev/null || kill "$pid"
+    local i
+    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+
+# The chain after the listener: greeter, password check, transaction daemon.
+postern_chain() {
+    echo "$BIN/postern-popup" bench.example "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir
+}
+
+# As qmail's documentation runs it: no DNS (-H) or IDENT (-R) look-ups, no
+# local name look-up (-l 0), room for more than the load's connections (-c).
+start_tcpserver() {
+    local out=$B/tcpserver.port
+    rm -f "$out"
+    tcpserver -1 -H -R -l 0 -c 200 -b 100 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/tcpserver.log" &
+    PID_tcpserver=$!
+    on_exit "kill $PID_tcpserver 2>/dev/null"
+    PORT_tcpserver=$(wait_file_line "$out") || die "tcpserver did not print its port"
+    wait_port "$PORT_tcpserver" || die "tcpserver does not answer on port $PORT_tcpserver"
+}
+
+start_postern() {
+    local out=$B/postern-tcpserver.port
+    rm -f "$out"
+    "$BIN/postern-tcpserver" $POSTERN_TCPSERVER_OPTIONS 127.0.0.1 0 $(postern_chain) \
+        > "$out" 2>> "$B/logs/postern-tcpserver.log" &
+    PID_postern=$!
+    on_exit "kill $PID_postern 2>/dev/null"
+    PORT_postern=$(wait_file_line "$out") || die "postern-tcpserver did not print its port"
+    wait_port "$PORT_postern" || die "postern-tcpserver does not answer on port $PORT_postern"
+}
+
+# session_rss_kb SERVER: the summed peak RSS (VmHWM) of the processes serving
+# the one session open now. For Dovecot that is the pop3 process (the login
+# and auth processes are shared by all sessions); for postern, every process
+# below the listener (greeter and pop3d).
+session_rss_kb() {
+    local root=${1} uid_filter=
+    eval "root=\$PID_$1"
+    [ "$1" = dovecot ] && uid_filter=$BENCH_UID
+    local pid total=0 kb uid
+    for pid in $(ps -e -o pid=,ppid= | awk -v root="$root" '
+        { parent[$1] = $2 }
+        END { for (p in parent) { q = p; n = 0
+                while ((q in parent) && q != root && n++ < 64) q = parent[q]
+                if (q == root && p != root) print p } }'); do
+        [ -r "/proc/$pid/status" ] || continue
+        uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
+        [ -n "$uid_filter" ] && [ "$uid" != "$uid_filter" ] && continue
+        kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+        total=$((total + ${kb:-0}))
+    done
+    echo "$total"
+}
