@@ -3,12 +3,20 @@
 #pragma once
 #include <string.h>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace postern {
 
 // Zeroes memory in a way the compiler may not remove as a dead store.
 inline void wipe_memory(void* p, size_t n) { ::explicit_bzero(p, n); }
+
+// Zeroes a string's whole buffer (its capacity, not only its size: a
+// shorter value or a move may have left older bytes there), then empties it.
+inline void wipe_string(std::string& s) {
+    wipe_memory(s.data(), s.capacity());
+    s.clear();
+}
 
 template <size_t Capacity>
 class SecretBuffer {
@@ -33,6 +41,12 @@ public:
         return true;
     }
     bool append(char c) { return append(std::string_view(&c, 1)); }
+    // Keeps the first n bytes, zeroing the rest.
+    void truncate(size_t n) {
+        if (n >= size_) return;
+        wipe_memory(data_ + n, size_ - n);
+        size_ = n;
+    }
     void wipe() {
         wipe_memory(data_, sizeof data_);
         size_ = 0;

@@ -1,0 +1,14 @@
+// APOP (RFC 1939): the client proves it knows a shared secret by sending
+// MD5(timestamp + secret) in hex. Only a secret kept in the password file
+// can do this; a system password's hash cannot.
+#pragma once
+#include <string_view>
+
+namespace postern::checkpass {
+
+// 32 hex digits, in either case.
+bool looks_like_apop_digest(std::string_view s);
+
+bool verify_apop(std::string_view digest, std::string_view timestamp, std::string_view secret);
+
+}  // namespace postern::checkpass

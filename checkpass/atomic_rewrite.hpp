@@ -1,0 +1,31 @@
+// Replacing a file safely: under a lock, through a temporary file in the same
+// directory that gets the old file's mode and owner, fsync'ed, then renamed
+// over the old one. A reader sees the old file or the new one, never half.
+#pragma once
+#include <sys/stat.h>
+#include <string>
+#include <string_view>
+
+#include "fd.hpp"
+
+namespace postern::checkpass {
+
+struct LockedFile {
+    std::string path;
+    Fd fd;
+    struct stat st{};
+};
+
+// Opens path (creating it empty, mode 0600, when missing) and takes an
+// exclusive lock on it; retries when another writer replaced it meanwhile.
+// False with errno set on failure.
+bool lock_file(const std::string& path, LockedFile& file);
+
+// The whole content of the locked file; false with errno on failure.
+bool read_locked_file(const LockedFile& file, std::string& content);
+
+// Writes `content` to path.tmp with the old mode and owner, fsyncs it and
+// renames it over path, then fsyncs the directory. false with errno set.
+bool replace_locked_file(const LockedFile& file, std::string_view content);
+
+}  // namespace postern::checkpass
