@@ -15,7 +15,7 @@ cat <<HEAD
 Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores ($cpu),
 $(awk '{ printf "%.0f GB", $2 / 1048576; exit }' /proc/meminfo) of memory, Linux $(uname -r), Dovecot $dovecot_version.
 ${ROUNDS:-3} rounds, each running the servers in turn (interleaved); each figure is the
-median over the rounds, with the minimum and maximum in brackets.${knobs:+ Settings: $knobs.}
+median over the rounds, with the minimum and maximum in brackets.${knobs:+ Settings: ${knobs% }.}
 
 Servers, each on its own port on 127.0.0.1, serving the same user and Maildir:
 **Dovecot** (standalone, high-performance login mode, \`bench/dovecot.conf.in\`);
@@ -23,7 +23,6 @@ Servers, each on its own port on 127.0.0.1, serving the same user and Maildir:
 ucspi-tcp's \`tcpserver -HR -l0\`; **postern**: the same chain under postern-tcpserver.
 The ratios (÷) are postern's figure (under postern-tcpserver) over Dovecot's and over
 the limit. Both servers check the password with crypt(3) on every login (no auth cache).
-
 HEAD
 
 awk -F'\t' '
@@ -134,7 +133,7 @@ END {
 
     # The client must not be the limit: its CPU use, as a share of one core.
     maxcpu = 0
-    for (key in vals) { split(key, p, SUBSEP); if (p[3] == "client_cpu_pct") { stats(p[1], p[2], p[3]); if (hi > maxcpu) { maxcpu = hi; where = p[1] " against " p[2] } } }
+    for (key in vals) { split(key, p, SUBSEP); if (p[3] == "client_cpu_pct" || p[3] == "fetch_cpu_pct") { stats(p[1], p[2], p[3]); if (hi > maxcpu) { maxcpu = hi; where = p[1] " against " p[2] } } }
     printf "\nThe load client used at most %s%% of one core (%s); the machine has %d.\n", num(maxcpu, 1), where, cores
 }' cores="$(nproc)" "$results"
 

@@ -7,7 +7,8 @@
 # Knobs, for trying things out on a smaller scale (RESULTS.md says which were set):
 #   BENCH_ROUNDS (3), BENCH_SECONDS (10, per sessions run), BENCH_SCAN_MESSAGES
 #   (100000), BENCH_FETCH_BYTES (1073741824), BENCH_SERVERS ("dovecot tcpserver
-#   postern"), BENCH_OUT (bench/RESULTS.md), BENCH_USER (pstrn-bench).
+#   postern"), BENCH_SCENARIOS ("s1 s2 s5 s3"), BENCH_OUT (bench/RESULTS.md),
+#   BENCH_USER (pstrn-bench).
 set -u
 cd "$(dirname "$0")/.." || exit 111
 ROOT=$PWD
@@ -21,6 +22,7 @@ RUN_SECONDS=${BENCH_SECONDS:-10}
 SCAN_MESSAGES=${BENCH_SCAN_MESSAGES:-100000}
 FETCH_BYTES=${BENCH_FETCH_BYTES:-1073741824}
 SERVERS=${BENCH_SERVERS:-dovecot tcpserver postern}
+SCENARIOS=${BENCH_SCENARIOS:-s1 s2 s5 s3}
 OUT=${BENCH_OUT:-bench/RESULTS.md}
 BENCH_USER=${BENCH_USER:-pstrn-bench}
 CLIENTS=8
@@ -61,10 +63,15 @@ box box1g mixed 1000000 "$FETCH_BYTES" 3
 use_box box30
 for s in $SERVERS; do "start_$s"; say "$s listens on 127.0.0.1:$(eval echo \$PORT_$s)"; done
 
-scenario_sessions s1 box30
-scenario_scan
-scenario_sessions s5 box100k
-scenario_fetch
+for scenario in $SCENARIOS; do
+    case $scenario in
+        s1) scenario_sessions s1 box30 ;;  # with scenario 4 on 30 messages
+        s2) scenario_scan ;;               # with scenario 4 on 100,000 messages
+        s5) scenario_sessions s5 box100k ;;
+        s3) scenario_fetch ;;              # with scenario 4 on 1 GB
+        *) die "no scenario $scenario" ;;
+    esac
+done
 
 FINISHED=$(date +%s)
 ROUNDS=$ROUNDS bash bench/report.sh "$RESULTS" > "$OUT.tmp" || die "cannot write the report"

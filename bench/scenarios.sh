@@ -126,9 +126,9 @@ scenario_fetch() {
         for s in $SERVERS; do
             pkill_user_sessions
             if hold_run "$out" 2 "$s" fetch "$(port_of "$s")" "$BENCH_USER" "$B/password" 60; then
-                record s3 "$s" "$r" "$out" mb_per_s stalls slowest_small_ms wrong_sizes client_cpu_pct
+                record s3 "$s" "$r" "$out" mb_per_s stalls slowest_small_ms wrong_sizes fetch_cpu_pct
                 record s4fetch "$s" "$r" "$out" rss_kb_1 rss_kb_2
-                say "  round $r $s: $(awk '$1 == "mb_per_s" { print $2 }' "$out") MB/s"
+                say "  round $r $s: $(awk '$1 == "mb_per_s" { print $2 }' "$out") MB/s (client CPU $(awk '$1 == "fetch_cpu_pct" { print $2 }' "$out")%)"
             else
                 record_failure s3 "$s" "$r" "$out"
             fi

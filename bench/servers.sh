@@ -54,12 +54,15 @@ postern_chain() {
     echo "$BIN/postern-popup" bench.example "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir
 }
 
-# As qmail's documentation runs it: no DNS (-H) or IDENT (-R) look-ups, no
-# local name look-up (-l 0), room for more than the load's connections (-c).
+# Both listeners as qmail's documentation runs tcpserver: no DNS (-H) or IDENT
+# (-R) look-ups, no local name look-up (-l 0), room for more than the load's
+# connections (-c, -b); -1 prints the port it bound.
+listener_options="-1 -H -R -l 0 -c 200 -b 100"
+
 start_tcpserver() {
     local out=$B/tcpserver.port
     rm -f "$out"
-    tcpserver -1 -H -R -l 0 -c 200 -b 100 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/tcpserver.log" &
+    tcpserver $listener_options 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/tcpserver.log" &
     PID_tcpserver=$!
     on_exit "kill $PID_tcpserver 2>/dev/null"
     PORT_tcpserver=$(wait_file_line "$out") || die "tcpserver did not print its port"
@@ -69,7 +72,7 @@ start_tcpserver() {
 start_postern() {
     local out=$B/postern-tcpserver.port
     rm -f "$out"
-    "$BIN/postern-tcpserver" $POSTERN_TCPSERVER_OPTIONS 127.0.0.1 0 $(postern_chain) \
+    "$BIN/postern-tcpserver" $listener_options 127.0.0.1 0 $(postern_chain) \
         > "$out" 2>> "$B/logs/postern-tcpserver.log" &
     PID_postern=$!
     on_exit "kill $PID_postern 2>/dev/null"

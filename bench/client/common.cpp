@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <cstdio>
@@ -15,6 +16,12 @@ int64_t now_ns() {
 }
 
 double seconds_since(int64_t start_ns) { return double(now_ns() - start_ns) / 1e9; }
+
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 bool log_in(Pop3Conn& c, const Target& t) {
     return c.connect(t.port) && c.greeting() && c.ok("USER " + t.user) && c.ok("PASS " + t.password);

@@ -34,6 +34,7 @@ int run_fetch(const Target& t, unsigned hold_seconds) {
 
     uint64_t octets = 0, wrong = 0, bad_line_ends = 0, stalls = 0;
     double slowest_small = 0;
+    double cpu_start = cpu_seconds();
     int64_t start = now_ns();
     for (size_t i = 0; i < sizes.size(); ++i) {
         int64_t t0 = now_ns();
@@ -53,11 +54,12 @@ int run_fetch(const Target& t, unsigned hold_seconds) {
         }
     }
     double elapsed = seconds_since(start);
+    double cpu = cpu_seconds() - cpu_start;
     std::printf("messages %zu\noctets %llu\nfetch_s %.3f\nmb_per_s %.1f\nwrong_sizes %llu\nbad_line_ends %llu\n"
-                "stalls %llu\nslowest_small_ms %.2f\n",
+                "stalls %llu\nslowest_small_ms %.2f\nfetch_cpu_pct %.1f\n",
                 sizes.size(), (unsigned long long)octets, elapsed, double(octets) / 1e6 / elapsed,
                 (unsigned long long)wrong, (unsigned long long)bad_line_ends, (unsigned long long)stalls,
-                slowest_small * 1000);
+                slowest_small * 1000, 100 * cpu / elapsed);
     if (hold_seconds) hold_session(hold_seconds);
     if (!c.ok("QUIT")) return fetch_failed(c);
     return (wrong || bad_line_ends) ? 1 : 0;

@@ -8,7 +8,6 @@
 // own CPU use, so a run shows whether the client could have been the limit.
 // A run ends within max_run_seconds, whatever the server does.
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -34,12 +33,6 @@ unsigned number(const char* s, unsigned max) {
     unsigned long v = std::strtoul(s, &end, 10);
     if (end == s || *end || v > max) die_usage();
     return unsigned(v);
-}
-
-double cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 struct Scenario {

@@ -29,6 +29,8 @@ bool log_in(Pop3Conn& c, const Target& t);
 void hold_session(unsigned seconds);
 
 double seconds_since(int64_t start_ns);
+// This process's CPU time so far, user and system.
+double cpu_seconds();
 int64_t now_ns();
 
 }  // namespace bench
