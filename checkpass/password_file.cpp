@@ -106,7 +106,9 @@ FileLookup find_in_password_file(const std::string& path, std::string_view user,
     }
     struct stat st{};
     if (::fstat(::fileno(file.get()), &st) != 0 || !file_is_private(st)) {
-        log_event("password-file-insecure").kv("file", path).kv("mode", (unsigned long long)(st.st_mode & 07777));
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+        log_event("password-file-insecure").kv("file", path).kv("mode", mode).kv("owner", (unsigned long long)st.st_uid);
         return FileLookup::insecure;
     }
     LineBuffer buffer;
