@@ -44,7 +44,8 @@ Outcome Authorization::run() {
         } else {
             client_left(status);
         }
-        if (!end_ && !out_.flush()) client_left(ReadStatus::error);
+        // Flushed even when the session ends: QUIT's "+OK" and the last "-ERR" must go out.
+        if (!out_.flush() && !end_) client_left(ReadStatus::error);
     }
     return *end_;
 }
