@@ -1,0 +1,96 @@
+#!/bin/bash
+# STLS through UCSPI-TLS: a Python helper plays the TLS-capable UCSPI server
+# (as sslserver -n or s6-ucspitlsd would) and a real TLS client. CAPA lists
+# STLS only before TLS; after the handshake popup talks through the TLS
+# descriptors and hands them on as fds 0 and 1; a server that requires TLS
+# refuses logins before it; cleartext pipelined after STLS is never read.
+. "$(dirname "$0")/lib.sh"
+need python3 openssl
+H=$(cd "$(dirname "$0")/helpers" && pwd)
+export FAKE_RECORD=$T/fd3 STANDIN_RECORD=$T/standin POSTERN_FAIL_DELAY=0
+unset POSTERN_REQUIRE_TLS UCSPITLS TCPREMOTEIP REMOTE_ADDR
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$T/key.pem" \
+    -out "$T/cert.pem" -days 2 -subj /CN=localhost >/dev/null 2>&1
+check "a test certificate was made" test -s "$T/cert.pem"
+
+# session MODE: one STLS session through the helper; transcript in $T/out, log in $T/log.
+session() {
+    timeout 30 python3 "$H/ucspi_tls_session.py" "$T/cert.pem" "$T/key.pem" "$1" -- \
+        "$BIN/postern-popup" mail.example.com "$H/fake-checkpassword" "$H/stand-in-pop3d" >"$T/out" 2>"$T/log"
+}
+answers() { tr -d '\r' <"$T/out"; }
+capa_before="+OK capability list follows
+USER
+SASL PLAIN
+STLS
+TOP
+UIDL
+PIPELINING
+RESP-CODES
+AUTH-RESP-CODE
+IMPLEMENTATION postern
+."
+capa_after="+OK capability list follows
+USER
+SASL PLAIN
+TOP
+UIDL
+PIPELINING
+RESP-CODES
+AUTH-RESP-CODE
+IMPLEMENTATION postern
+."
+
+session normal
+expect_eq "STLS: CAPA lists STLS before TLS and not after; the login and pipelined commands go through TLS" \
+    "+OK POP3 ready
+$capa_before
++OK begin TLS negotiation
+[tls]
+$capa_after
++OK send PASS
++OK stand-in
++OK got STAT
++OK got QUIT" "$(answers)"
+printf 'alice\0secret\0\0' >"$T/want"
+expect_file_eq "STLS: the fd-3 bytes are the same as without TLS" "$T/want" "$T/fd3"
+expect_grep "the next program sees the TLS facts popup asked for with Y" '^SSL_PROTOCOL=TLSv1' "$T/standin"
+expect_grep "the next program does not see SSLCTLFD" '^SSLCTLFD=$' "$T/standin"
+expect_grep "log: tls with the protocol" '^postern-popup: tls remote=127\.0\.0\.1 protocol=TLSv1' "$T/log"
+expect_grep "log: login-ok says tls=yes" '^postern-popup: login-ok user=alice remote=127\.0\.0\.1 mech=user tls=yes$' "$T/log"
+expect_grep "the helper's server side saw a clean session" '^server: ok status: 0$' "$T/log"
+
+POSTERN_REQUIRE_TLS=1 session require
+expect_eq "POSTERN_REQUIRE_TLS=1: no USER/SASL before TLS, USER refused, all fine after STLS" "+OK POP3 ready
++OK capability list follows
+STLS
+TOP
+UIDL
+PIPELINING
+RESP-CODES
+AUTH-RESP-CODE
+IMPLEMENTATION postern
+.
+-ERR STLS first: this server accepts logins only over TLS
++OK begin TLS negotiation
+[tls]
+$capa_after
++OK send PASS
++OK stand-in
++OK got STAT
++OK got QUIT" "$(answers)"
+expect_grep "log: tls-required" '^postern-popup: tls-required remote=127\.0\.0\.1$' "$T/log"
+UCSPITLS='!' session require
+expect_grep "UCSPITLS=! requires TLS as well" '^-ERR STLS first' <(answers)
+
+: >"$T/fd3"
+session inject
+expect_eq "cleartext sent with STLS (CVE-2011-0411) is never answered" "+OK POP3 ready
++OK begin TLS negotiation
+[handshake failed]" "$(answers)"
+check "nothing reached the checkpassword program" test ! -s "$T/fd3"
+
+UCSPITLS=- timeout 30 python3 "$H/ucspi_tls_session.py" "$T/cert.pem" "$T/key.pem" normal -- \
+    "$BIN/postern-popup" mail.example.com "$H/fake-checkpassword" "$H/stand-in-pop3d" >"$T/out" 2>"$T/log"
+expect_grep "UCSPITLS=-: STLS not offered" '^-ERR STLS is not available' <(answers)
+check "UCSPITLS=-: CAPA does not list STLS" bash -c "! grep -q '^STLS' <(tr -d '\r' <'$T/out')"
