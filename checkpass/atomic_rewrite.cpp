@@ -37,7 +37,8 @@ bool fail_and_unlink(const std::string& temporary) {
 
 bool lock_file(const std::string& path, LockedFile& file) {
     for (int attempt = 0; attempt < max_lock_tries; ++attempt) {
-        Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+        // Read-only is enough for flock, and works on a file of mode 0400.
+        Fd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) return false;
         if (::flock(fd.get(), LOCK_EX) != 0) return false;
         struct stat held{}, current{};
