@@ -1,0 +1,323 @@
+#!/bin/bash
+# postern-tcpserver with trivial UCSPI programs (shell scripts): the UCSPI
+# environment, IPv4 and IPv6, access rules and SIGHUP, the PROXY protocol,
+# the limits, logging, SIGTERM, and children that misbehave.
+. "$(dirname "$0")/lib.sh"
+need python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+TS=$BIN/postern-tcpserver
+talk() { timeout 20 python3 "$HERE/talk.py" "$@"; }
+
+# start NAME ARGS...: runs postern-tcpserver -1 ARGS... in the background with
+# its log in $T/NAME.log; sets PORT and PID.
+start() {
+    local name=$1; shift
+    "$TS" -1 "$@" >"$T/$name.port" 2>"$T/$name.log" &
+    PID=$!
+    on_exit "kill $PID 2>/dev/null"
+    for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
+    PORT=$(head -n 1 "$T/$name.port")
+}
+# stop PID: SIGTERM, then waits for it (at most 15 s).
+stop() { kill "$1" 2>/dev/null; timeout 15 tail --pid="$1" -f /dev/null; }
+# log_wait FILE PATTERN: waits up to 5 s for a log line.
+log_wait() { for _ in $(seq 50); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
+
+cat >"$T/env.sh" <<'SH'
+#!/bin/sh
+# Prints the UCSPI variables (and RULE_*) and echoes one line of input.
+env | grep -E '^(PROTO|TCP[A-Z]*|RULE_[A-Z]*)=' | sort
+IFS= read -r line && echo "got: $line"
+SH
+cat >"$T/hold.sh" <<'SH'
+#!/bin/sh
+# Says hello, then waits for one line (or end of file) before ending.
+echo "hello $TCPREMOTEIP"
+IFS= read -r line
+SH
+chmod +x "$T/env.sh" "$T/hold.sh"
+
+# --- the UCSPI environment over IPv4 and IPv6 --------------------------------
+start basic 127.0.0.1 0 "$T/env.sh"
+check "-1 prints the port bound for port 0" test "$PORT" -gt 0
+talk --show-port --send 'first line\r\n' "$PORT" >"$T/out"
+client_port=$(sed -n 's/^local-port //p' "$T/out")
+expect_eq "PROTO=TCP for IPv4" "PROTO=TCP" "$(grep ^PROTO= "$T/out")"
+expect_eq "TCPREMOTEIP" "TCPREMOTEIP=127.0.0.1" "$(grep ^TCPREMOTEIP= "$T/out")"
+expect_eq "TCPREMOTEPORT is the client's port" "TCPREMOTEPORT=$client_port" "$(grep ^TCPREMOTEPORT= "$T/out")"
+expect_eq "TCPLOCALIP" "TCPLOCALIP=127.0.0.1" "$(grep ^TCPLOCALIP= "$T/out")"
+expect_eq "TCPLOCALPORT" "TCPLOCALPORT=$PORT" "$(grep ^TCPLOCALPORT= "$T/out")"
+expect_eq "TCPCONNNUM counts this client's connections" "TCPCONNNUM=1" "$(grep ^TCPCONNNUM= "$T/out")"
+expect_eq "no host names unless asked" "" "$(grep -E '^TCP(REMOTE|LOCAL)HOST=' "$T/out")"
+expect_grep "the program reads the client on fd 0 and answers on fd 1" '^got: first line' "$T/out"
+TCPREMOTEINFO=stale TCPREMOTEHOST=stale talk --send 'x\n' "$PORT" >"$T/out2"
+pid_line=$(grep -E '^postern-tcpserver: connect pid=[0-9]+ remote=127\.0\.0\.1 port=[0-9]+$' "$T/basic.log" | head -n 1)
+check "the log has a connect line with pid and remote address" test -n "$pid_line"
+child=$(echo "$pid_line" | sed -E 's/.*pid=([0-9]+).*/\1/')
+log_wait "$T/basic.log" "^postern-tcpserver: end pid=$child status=0\$"
+expect_grep "the log has the child's end and exit status" "^postern-tcpserver: end pid=$child status=0\$" "$T/basic.log"
+expect_grep "the log has status lines n/limit" '^postern-tcpserver: status 1/40$' "$T/basic.log"
+expect_grep "status returns to 0/40" '^postern-tcpserver: status 0/40$' "$T/basic.log"
+stop "$PID"
+
+# The server's own stale variables never reach the child.
+TCPREMOTEHOST=stale TCPREMOTEINFO=stale TCPLOCALHOST=stale start stale 127.0.0.1 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "stale TCPREMOTEHOST/TCPREMOTEINFO/TCPLOCALHOST are unset" "" "$(grep -E '^TCP(REMOTEHOST|REMOTEINFO|LOCALHOST)=' "$T/out")"
+stop "$PID"
+
+start v6 ::1 0 "$T/env.sh"
+talk -6 --send 'x\n' "$PORT" >"$T/out"
+expect_eq "PROTO=TCP6 for an IPv6 client" "PROTO=TCP6" "$(grep ^PROTO= "$T/out")"
+expect_eq "TCPREMOTEIP=::1" "TCPREMOTEIP=::1" "$(grep ^TCPREMOTEIP= "$T/out")"
+expect_eq "TCPLOCALIP=::1" "TCPLOCALIP=::1" "$(grep ^TCPLOCALIP= "$T/out")"
+stop "$PID"
+
+start dual :: 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+talk -6 --send 'x\n' "$PORT" >"$T/out6"
+expect_eq ":: serves IPv4 clients as plain IPv4 (no ::ffff:)" "PROTO=TCP TCPREMOTEIP=127.0.0.1" \
+    "$(grep -E '^(PROTO|TCPREMOTEIP)=' "$T/out" | paste -sd' ')"
+expect_eq ":: serves IPv6 clients" "PROTO=TCP6 TCPREMOTEIP=::1" "$(grep -E '^(PROTO|TCPREMOTEIP)=' "$T/out6" | paste -sd' ')"
+stop "$PID"
+
+start zero 0 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_grep "0 listens on every IPv4 address" '^TCPLOCALIP=127\.0\.0\.1$' "$T/out"
+stop "$PID"
+
+start names -h -l mail.example.org 127.0.0.1 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "-l sets TCPLOCALHOST" "TCPLOCALHOST=mail.example.org" "$(grep ^TCPLOCALHOST= "$T/out")"
+if getent hosts 127.0.0.1 | grep -qw localhost && getent ahosts localhost | grep -q '^127\.0\.0\.1 '; then
+    expect_eq "-h sets a confirmed TCPREMOTEHOST" "TCPREMOTEHOST=localhost" "$(grep ^TCPREMOTEHOST= "$T/out")"
+else
+    skip "-h sets a confirmed TCPREMOTEHOST" "127.0.0.1 is not localhost here"
+fi
+stop "$PID"
+
+start banner -B 'banner: hi
+' 127.0.0.1 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "-B writes the banner first" "banner: hi" "$(head -n 1 "$T/out")"
+stop "$PID"
+
+# --- access rules ------------------------------------------------------------
+cat >"$T/rules" <<'R'
+# the test's rules
+127.0.0.2:deny
+127.0.0.1:allow,RULE_GREETING="hello, world",RULE_BARE=yes
+::1:deny
+R
+start rules -x "$T/rules" :: 0 "$T/env.sh"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "an allow rule sets its variables" "RULE_BARE=yes|RULE_GREETING=hello, world" "$(grep ^RULE_ "$T/out" | paste -sd'|')"
+talk -6 --send 'x\n' "$PORT" >"$T/out"
+expect_eq "a deny rule closes the connection without running the program" "" "$(cat "$T/out")"
+expect_grep "a deny is logged with the rule's line" '^postern-tcpserver: deny pid=[0-9]+ remote=::1 rule=4$' "$T/rules.log"
+log_wait "$T/rules.log" 'end pid=[0-9]+ status=100$'
+expect_grep "a denied child ends with status 100" 'end pid=[0-9]+ status=100$' "$T/rules.log"
+
+printf '127.0.0.1:deny\n:allow,RULE_DEFAULT=1\n' >"$T/rules"
+kill -HUP "$PID"
+log_wait "$T/rules.log" 'rules-loaded file=.* rules=2$'
+expect_grep "SIGHUP re-reads the rules" 'rules-loaded file=.* rules=2$' "$T/rules.log"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "the new rules are in force" "" "$(cat "$T/out")"
+talk -6 --send 'x\n' "$PORT" >"$T/out"
+expect_grep "an address no earlier rule matches takes the catch-all" '^RULE_DEFAULT=1$' "$T/out"
+
+printf ':allow\n10.0.0.0/33:deny\n' >"$T/rules"
+kill -HUP "$PID"
+log_wait "$T/rules.log" 'rules-error'
+expect_grep "a malformed file on SIGHUP is logged with its line" \
+    '^postern-tcpserver: rules-error file=.* line=2 reason=prefix-length-must-be-0-32 kept=2$' "$T/rules.log"
+talk --send 'x\n' "$PORT" >"$T/out"
+expect_eq "and the old rules stay in force" "" "$(cat "$T/out")"
+check "the server is still running" kill -0 "$PID"
+stop "$PID"
+
+printf '127.0.0.1:allow\n\n127.0.0.1 deny\n' >"$T/bad-rules"
+timeout 10 "$TS" -x "$T/bad-rules" 127.0.0.1 0 "$T/env.sh" 2>"$T/bad.log"
+expect_eq "a malformed rules file is refused at start (exit 2)" 2 $?
+expect_grep "with its line number" '^postern-tcpserver: fatal rules=.*bad-rules line=3 reason=expected-ADDRESS:allow-or-ADDRESS:deny$' "$T/bad.log"
+timeout 10 "$TS" -x "$T/no-such-rules" 127.0.0.1 0 "$T/env.sh" 2>"$T/bad.log"
+expect_eq "a missing rules file is a temporary failure (exit 111)" 111 $?
+
+# --- PROXY protocol -----------------------------------------------------------
+printf '192.0.2.66:deny\n' >"$T/proxy-rules"
+start proxy -y -T 1 -x "$T/proxy-rules" 127.0.0.1 0 "$T/env.sh"
+talk --proxy1 192.0.2.7:51234 --send 'after the header\r\n' "$PORT" >"$T/out"
+expect_eq "PROXY v1: TCPREMOTEIP and TCPREMOTEPORT come from the header" "TCPREMOTEIP=192.0.2.7 TCPREMOTEPORT=51234" \
+    "$(grep -E '^TCPREMOTE(IP|PORT)=' "$T/out" | paste -sd' ')"
+expect_eq "PROXY v1: TCPLOCALPORT is the header's destination" "TCPLOCALPORT=$PORT" "$(grep ^TCPLOCALPORT= "$T/out")"
+expect_grep "PROXY v1: the bytes after the header reach the program" '^got: after the header' "$T/out"
+expect_grep "the real client is logged" '^postern-tcpserver: proxy pid=[0-9]+ remote=192\.0\.2\.7 port=51234 via=127\.0\.0\.1$' "$T/proxy.log"
+talk --proxy2 2001:db8::7:4000 --send 'v2\r\n' "$PORT" >"$T/out"
+expect_eq "PROXY v2 over IPv6: the client's address and PROTO=TCP6" "PROTO=TCP6 TCPREMOTEIP=2001:db8::7 TCPREMOTEPORT=4000" \
+    "$(grep -E '^(PROTO|TCPREMOTEIP|TCPREMOTEPORT)=' "$T/out" | paste -sd' ')"
+expect_grep "PROXY v2: TLVs are skipped and the client's bytes arrive intact" '^got: v2' "$T/out"
+talk --proxy2 198.51.100.9:7 --send 'v2\r\n' "$PORT" >"$T/out"
+expect_grep "PROXY v2 over IPv4" '^TCPREMOTEIP=198\.51\.100\.9$' "$T/out"
+talk --proxy1 192.0.2.66:1 --send 'x\n' "$PORT" >"$T/out"
+expect_eq "rules apply to the address in the header" "" "$(cat "$T/out")"
+expect_grep "and the deny names the real client" 'deny pid=[0-9]+ remote=192\.0\.2\.66 rule=1$' "$T/proxy.log"
+talk --send 'USER bob\r\n' "$PORT" >"$T/out"
+expect_eq "a connection without a header is closed unanswered" "" "$(cat "$T/out")"
+expect_grep "and logged" '^postern-tcpserver: proxy-bad pid=[0-9]+ via=127\.0\.0\.1 reason=no-PROXY-header$' "$T/proxy.log"
+talk --send 'PROXY TCP4 192.0.2.7' --linger 1.5 "$PORT" >"$T/out"
+expect_eq "an incomplete header times out (-T 1)" "" "$(cat "$T/out")"
+log_wait "$T/proxy.log" 'proxy-timeout'
+expect_grep "the time-out is logged" '^postern-tcpserver: proxy-timeout pid=[0-9]+ via=127\.0\.0\.1 reason=no-complete-header-in-time$' "$T/proxy.log"
+talk --send 'PROXY TCP4 192.0.2.7 127.0.0.1 99999 1\r\n' "$PORT" >"$T/out"
+expect_grep "a malformed v1 header is refused and logged" 'proxy-bad pid=[0-9]+ via=127\.0\.0\.1 reason=v1-ports-malformed$' "$T/proxy.log"
+stop "$PID"
+
+# --- limits --------------------------------------------------------------------
+start limit -c 1 127.0.0.1 0 "$T/hold.sh"
+talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/first" &
+first=$!
+sleep 0.3
+started=$(date +%s%N)
+talk --send 'bye\n' "$PORT" >"$T/second"
+waited=$(( ($(date +%s%N) - started) / 1000000 ))
+wait "$first"
+expect_eq "-c 1: the first client is served" "hello 127.0.0.1" "$(cat "$T/first")"
+expect_eq "-c 1: the second waits its turn and is served" "hello 127.0.0.1" "$(cat "$T/second")"
+check "-c 1: the second waited for the first to end ($waited ms)" test "$waited" -ge 800
+expect_grep "status shows the limit reached" '^postern-tcpserver: status 1/1$' "$T/limit.log"
+stop "$PID"
+
+start limitm -c 1 -m '-ERR [SYS/TEMP] too busy' 127.0.0.1 0 "$T/hold.sh"
+talk --hold 1 --send 'bye\n' "$PORT" >"$T/first" &
+first=$!
+sleep 0.3
+talk "$PORT" >"$T/second"
+wait "$first"
+expect_eq "-c 1 -m: the extra client gets the message" "-ERR [SYS/TEMP] too busy$CR" "$(cat "$T/second")"
+expect_eq "-c 1 -m: the first is unaffected" "hello 127.0.0.1" "$(cat "$T/first")"
+expect_grep "a total-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=total-limit count=1/1$' "$T/limitm.log"
+stop "$PID"
+
+start persource -C 2 127.0.0.1 0 "$T/hold.sh"
+talk --hold 1 --send 'bye\n' "$PORT" >"$T/a" &
+a=$!
+talk --hold 1 --send 'bye\n' "$PORT" >"$T/b" &
+b=$!
+sleep 0.4
+talk "$PORT" >"$T/c"
+wait "$a" "$b"
+expect_eq "-C 2: two from one address are served" "hello 127.0.0.1|hello 127.0.0.1" "$(cat "$T/a" "$T/b" | paste -sd'|')"
+expect_eq "-C 2: the third is closed at once" "" "$(cat "$T/c")"
+expect_grep "a source-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2$' "$T/persource.log"
+talk --send 'bye\n' "$PORT" >"$T/d"
+expect_eq "-C 2: once they end, the address is served again" "hello 127.0.0.1" "$(cat "$T/d")"
+stop "$PID"
+
+start proxylimit -y -C 1 -m '-ERR [SYS/TEMP] too many connections from your address' 127.0.0.1 0 "$T/hold.sh"
+talk --proxy1 192.0.2.7:1000 --hold 1 --send 'bye\n' "$PORT" >"$T/a" &
+a=$!
+sleep 0.3
+talk --proxy1 192.0.2.7:1001 "$PORT" >"$T/b"
+talk --proxy2 192.0.2.8:1002 --send 'bye\n' "$PORT" >"$T/c"
+wait "$a"
+expect_eq "-y -C 1: the first from 192.0.2.7 is served" "hello 192.0.2.7" "$(cat "$T/a")"
+expect_eq "-y -C 1: the second from 192.0.2.7 (same proxy) is refused with the message" \
+    "-ERR [SYS/TEMP] too many connections from your address$CR" "$(cat "$T/b")"
+expect_eq "-y -C 1: 192.0.2.8 through the same proxy is served" "hello 192.0.2.8" "$(cat "$T/c")"
+expect_grep "the refusal names the real client" 'refuse remote=192\.0\.2\.7 reason=source-limit count=1/1$' "$T/proxylimit.log"
+stop "$PID"
+
+# --- children that misbehave; SIGTERM ----------------------------------------------
+start broken 127.0.0.1 0 "$T/no-such-program"
+talk "$PORT" >"$T/out"
+log_wait "$T/broken.log" 'exec-failed'
+expect_grep "an exec failure is logged" '^postern-tcpserver: exec-failed pid=[0-9]+ program=.*no-such-program error="No such file or directory"$' "$T/broken.log"
+log_wait "$T/broken.log" 'status=111$'
+expect_grep "and the child ends with 111" 'end pid=[0-9]+ status=111$' "$T/broken.log"
+check "the server survives it" kill -0 "$PID"
+stop "$PID"
+
+printf '#!/bin/sh\necho dying\nkill -9 $$\n' >"$T/crash.sh"
+chmod +x "$T/crash.sh"
+start crash 127.0.0.1 0 "$T/crash.sh"
+talk "$PORT" >"$T/out"
+talk "$PORT" >"$T/out2"
+log_wait "$T/crash.log" 'signal=9'
+expect_grep "a child killed by a signal is logged as such" '^postern-tcpserver: end pid=[0-9]+ signal=9$' "$T/crash.log"
+expect_eq "and the next client is still served" "dying" "$(cat "$T/out2")"
+stop "$PID"
+
+start term -W 5 127.0.0.1 0 "$T/hold.sh"
+talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/first" &
+first=$!
+sleep 0.4
+kill "$PID"
+sleep 0.2
+talk "$PORT" >"$T/after" 2>&1
+expect_grep "SIGTERM closes the listening socket at once" 'Connection refused' "$T/after"
+check "the server waits for its child" kill -0 "$PID"
+wait "$first"
+timeout 10 tail --pid="$PID" -f /dev/null
+expect_eq "the child finished its session" "hello 127.0.0.1" "$(cat "$T/first")"
+check "then the server exits" bash -c "! kill -0 $PID 2>/dev/null"
+expect_grep "stopping is logged" '^postern-tcpserver: stopping active=1 grace=5$' "$T/term.log"
+expect_grep "and the end" '^postern-tcpserver: stopped active=0$' "$T/term.log"
+
+start grace -W 1 127.0.0.1 0 "$T/hold.sh"
+talk --hold 4 "$PORT" >/dev/null &
+holder=$!
+sleep 0.3
+started=$(date +%s%N)
+kill "$PID"
+timeout 10 tail --pid="$PID" -f /dev/null
+took=$(( ($(date +%s%N) - started) / 1000000 ))
+check "after the grace period (-W 1) the server exits anyway ($took ms)" test "$took" -lt 3000
+expect_grep "leaving the child running" '^postern-tcpserver: stopped active=1$' "$T/grace.log"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+# --- out of descriptors: back off, then recover ---------------------------------
+# Behind a proxy the server holds one descriptor per child until its header is
+# read; with 8 descriptors, two silent clients leave none for accept().
+( ulimit -n 8; exec "$TS" -1 -y -T 2 -c 100 127.0.0.1 0 printenv TCPREMOTEIP ) >"$T/fd.port" 2>"$T/fd.log" &
+PID=$!
+on_exit "kill $PID 2>/dev/null"
+for _ in $(seq 50); do [ -s "$T/fd.port" ] && break; sleep 0.1; done
+PORT=$(cat "$T/fd.port")
+pids=""
+for i in $(seq 6); do talk --timeout 4 "$PORT" >/dev/null 2>&1 & pids="$pids $!"; done
+log_wait "$T/fd.log" 'accept-failed'
+expect_grep "EMFILE is logged and accepting pauses" '^postern-tcpserver: accept-failed pause-ms=1000 error="Too many open files"$' "$T/fd.log"
+wait $pids
+talk --timeout 15 --proxy1 192.0.2.7:1 --send 'bye\n' "$PORT" >"$T/out"
+expect_eq "once descriptors are free, clients are served again" "192.0.2.7" "$(cat "$T/out")"
+fails=$(grep -c accept-failed "$T/fd.log")
+check "it backs off instead of spinning ($fails accept-failed lines)" test "$fails" -lt 30
+stop "$PID"
+
+# --- -u/-g: the server gives up root after binding ---------------------------
+if [ "$(id -u)" = 0 ]; then
+    printf '#!/bin/sh\nid -u; id -g; id -G\n' >"$T/id.sh"
+    chmod 755 "$T/id.sh"
+    start ids -u 65534 -g 65534 127.0.0.1 0 "$T/id.sh"
+    talk "$PORT" >"$T/out"
+    expect_eq "-u/-g: children run as that uid, gid and no other groups" "65534 65534 65534" "$(paste -sd' ' "$T/out")"
+    check "-u/-g: the server itself runs as that user" test "$(stat -c %u /proc/$PID)" = 65534
+    stop "$PID"
+    printf '#!/bin/sh\nUID=65534 GID=65534 exec "%s" "$@"\n' "$TS" >"$T/ts-env.sh"
+    chmod 755 "$T/ts-env.sh"
+    TS=$T/ts-env.sh start idsenv -U 127.0.0.1 0 "$T/id.sh"
+    talk "$PORT" >"$T/out"
+    expect_eq "-U takes \$UID and \$GID" "65534 65534 65534" "$(paste -sd' ' "$T/out")"
+    stop "$PID"
+else
+    skip "-u/-g" "needs root"
+fi
+
+# --- usage ----------------------------------------------------------------------------
+timeout 5 "$TS" -c 0 127.0.0.1 0 true 2>"$T/usage.log"
+expect_eq "a bad option value exits 2" 2 $?
+expect_grep "and says which" '^postern-tcpserver: usage error=bad-value-for--c:-0$' "$T/usage.log"
+timeout 5 "$TS" 192.0.2.1 0 true 2>"$T/bind.log"
+expect_eq "an address it cannot bind exits 111" 111 $?
+expect_grep "and says why" '^postern-tcpserver: fatal host=192\.0\.2\.1 port=0 step=bind error="Cannot assign requested address"$' "$T/bind.log"

@@ -1,0 +1,34 @@
+// What a forked child does before it becomes PROG: learn the client's address
+// (from the socket, or from a PROXY header), apply the access rules, pass the
+// per-source limit, set the UCSPI environment, put the socket on fd 0 and 1,
+// and exec. It exits instead at the first of those that fails.
+#pragma once
+#include <signal.h>
+
+#include <vector>
+
+#include "ip_address.hpp"
+#include "options.hpp"
+#include "rules.hpp"
+
+namespace postern::ucspi {
+
+// Exit status of a child that refused its connection itself, as tcpserver's.
+constexpr int exit_child_refused = 100;
+
+struct ChildSetup {
+    const Options& options;
+    const std::vector<Rule>& rules;
+    const sigset_t& original_mask;
+    int connection;
+    int admission_fd;  // behind a proxy: where to ask about the per-source limit; else -1
+    Endpoint peer;
+    size_t from_source;  // without a proxy the server counted already
+};
+
+[[noreturn]] void run_child(const ChildSetup& setup);
+
+// The -m message with CRLF, sent without blocking before a refused connection closes.
+void send_limit_message(int fd, const std::string& message);
+
+}  // namespace postern::ucspi

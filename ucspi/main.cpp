@@ -1,0 +1,94 @@
+// postern-tcpserver [OPTIONS] HOST PORT PROG [ARGS...]: a UCSPI TCP server in
+// the manner of tcpserver. It listens on HOST:PORT and, for each connection,
+// forks a child that puts the socket on fd 0 and 1, sets PROTO, TCPLOCALIP,
+// TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT (and more; see the man page) and
+// execs PROG. Limits per server and per client address, access rules in a
+// text file, and the PROXY protocol for running behind a load balancer.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "exit_code.hpp"
+#include "listener.hpp"
+#include "log.hpp"
+#include "log_words.hpp"
+#include "options.hpp"
+#include "privileges.hpp"
+#include "rules.hpp"
+#include "server.hpp"
+#include "signals.hpp"
+
+using namespace postern;
+using namespace postern::ucspi;
+
+namespace {
+
+int usage(const std::string& why) {
+    log_event("usage").kv("error", dashed(why));
+    std::fprintf(stderr, "usage: %s\n", usage_text);
+    return exit_usage;
+}
+
+int bad_rules(const std::string& file, const ParsedRules& parsed) {
+    log_event("fatal").kv("rules", file).kv("line", parsed.error_line).kv("reason", dashed(parsed.error));
+    return parsed.error_line == 0 ? exit_temporary : exit_usage;
+}
+
+int cannot_listen(const Options& o, const char* step) {
+    log_event("fatal").kv("host", o.host).kv("port", o.port).kv("step", step).err(errno);
+    return exit_temporary;
+}
+
+int bad_identity(const std::string& why) {
+    log_event("fatal").kv("identity", dashed(why));
+    return exit_usage;
+}
+
+int cannot_become(const Identity& id) {
+    log_event("fatal").kv("uid", id.uid).kv("gid", id.gid).kv("step", "drop-privileges").err(errno);
+    return exit_temporary;
+}
+
+int cannot_take_signals() {
+    log_event("fatal").kv("step", "signals").err(errno);
+    return exit_temporary;
+}
+
+// A closed fd 0, 1 or 2 would be handed out by accept() and then clobbered by dup2.
+void open_standard_fds() {
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0 && ::open("/dev/null", O_RDWR) < 0) _exit(exit_temporary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    log_set_program("postern-tcpserver");
+    open_standard_fds();
+    ParsedOptions parsed = parse_options(argc, argv);
+    if (!parsed.error.empty()) return usage(parsed.error);
+    const Options& options = parsed.options;
+    Identity identity = resolve_identity(options);
+    if (!identity.error.empty()) return bad_identity(identity.error);
+
+    ParsedRules rules;
+    if (!options.rules_file.empty()) {
+        rules = load_rules_file(options.rules_file.c_str());
+        if (!rules.ok()) return bad_rules(options.rules_file, rules);
+    }
+    const char* step = "";
+    auto listener = open_listener(options.host, options.port, options.backlog, step);
+    if (!listener) return cannot_listen(options, step);
+    if (identity.wanted && !become(identity)) return cannot_become(identity);
+    ServerSignals signals;
+    if (!take_server_signals(signals)) return cannot_take_signals();
+
+    if (options.print_port) {
+        std::printf("%u\n", unsigned(listener->local.port));
+        std::fflush(stdout);
+    }
+    Server server(options, std::move(*listener), std::move(rules.rules), std::move(signals));
+    return server.run();
+}

@@ -1,0 +1,102 @@
+#include "options.hpp"
+
+#include <string_view>
+
+#include "env.hpp"
+
+namespace postern::ucspi {
+
+namespace {
+
+// Each option sets one field; `value` is its argument for those that take one.
+using Setter = bool (*)(Options&, std::string_view value);
+
+struct OptionSpec {
+    char letter;
+    bool takes_value;
+    Setter set;
+};
+
+template <typename T>
+bool set_number(T& field, std::string_view value, uint64_t min, uint64_t max) {
+    auto n = parse_decimal(value);
+    if (!n || *n < min || *n > max) return false;
+    field = T(*n);
+    return true;
+}
+
+constexpr OptionSpec option_table[] = {
+    {'c', true, [](Options& o, std::string_view v) { return set_number(o.max_total, v, 1, 100000); }},
+    {'C', true, [](Options& o, std::string_view v) { return set_number(o.max_per_source, v, 0, 100000); }},
+    {'m', true, [](Options& o, std::string_view v) { o.limit_message = std::string(v); return v.size() <= 500; }},
+    {'x', true, [](Options& o, std::string_view v) { o.rules_file = v; return !v.empty(); }},
+    {'B', true, [](Options& o, std::string_view v) { o.banner = v; return true; }},
+    {'b', true, [](Options& o, std::string_view v) { return set_number(o.backlog, v, 1, 65535); }},
+    {'l', true, [](Options& o, std::string_view v) { o.local_host = std::string(v); return true; }},
+    {'T', true, [](Options& o, std::string_view v) { return set_number(o.proxy_timeout, v, 1, 3600); }},
+    {'W', true, [](Options& o, std::string_view v) { return set_number(o.grace, v, 0, 86400); }},
+    {'u', true, [](Options& o, std::string_view v) { o.user = v; return !v.empty(); }},
+    {'g', true, [](Options& o, std::string_view v) { o.group = v; return !v.empty(); }},
+    {'1', false, [](Options& o, std::string_view) { return o.print_port = true; }},
+    {'D', false, [](Options& o, std::string_view) { return o.nodelay = true; }},
+    {'d', false, [](Options& o, std::string_view) { o.nodelay = false; return true; }},
+    {'h', false, [](Options& o, std::string_view) { return o.lookup_names = true; }},
+    {'H', false, [](Options& o, std::string_view) { o.lookup_names = false; return true; }},
+    {'R', false, [](Options&, std::string_view) { return true; }},  // no IDENT lookups, ever
+    {'U', false, [](Options& o, std::string_view) { return o.ids_from_env = true; }},
+    {'y', false, [](Options& o, std::string_view) { return o.proxy = true; }},
+    {'q', false, [](Options& o, std::string_view) { o.verbosity = Verbosity::quiet; return true; }},
+    {'Q', false, [](Options& o, std::string_view) { o.verbosity = Verbosity::normal; return true; }},
+    {'v', false, [](Options& o, std::string_view) { o.verbosity = Verbosity::verbose; return true; }},
+};
+
+const OptionSpec* find_option(char letter) {
+    for (const OptionSpec& spec : option_table)
+        if (spec.letter == letter) return &spec;
+    return nullptr;
+}
+
+ParsedOptions fail(std::string error) {
+    ParsedOptions p;
+    p.error = std::move(error);
+    return p;
+}
+
+}  // namespace
+
+// getopt's conventions: grouped flags (-vD), values attached (-c5) or separate
+// (-c 5), "--" ends the options, and so does the first word not starting with "-".
+ParsedOptions parse_options(int argc, char** argv) {
+    ParsedOptions parsed;
+    Options& o = parsed.options;
+    int i = 1;
+    for (; i < argc; ++i) {
+        std::string_view word = argv[i];
+        if (word == "--") {
+            ++i;
+            break;
+        }
+        if (word.size() < 2 || word[0] != '-') break;
+        for (size_t at = 1; at < word.size(); ++at) {
+            const OptionSpec* spec = find_option(word[at]);
+            std::string letter = std::string("-") + word[at];
+            if (!spec) return fail("unknown option " + letter);
+            std::string_view value;
+            if (spec->takes_value) {
+                if (at + 1 < word.size()) value = word.substr(at + 1);
+                else if (i + 1 < argc) value = argv[++i];
+                else return fail(letter + " needs a value");
+                at = word.size();
+            }
+            if (!spec->set(o, value)) return fail("bad value for " + letter + ": " + std::string(value));
+        }
+    }
+    if (argc - i < 3) return fail("expected HOST PORT PROG");
+    o.host = argv[i];
+    o.port = argv[i + 1];
+    o.program.assign(argv + i + 2, argv + argc);
+    o.program.push_back(nullptr);
+    return parsed;
+}
+
+}  // namespace postern::ucspi

@@ -1,0 +1,73 @@
+#include "privileges.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "env.hpp"
+
+namespace postern::ucspi {
+
+namespace {
+
+Identity failed(std::string why) {
+    Identity id;
+    id.error = std::move(why);
+    return id;
+}
+
+bool resolve_user(const std::string& user, Identity& id) {
+    const passwd* pw = parse_decimal(user) ? getpwuid(uid_t(*parse_decimal(user))) : getpwnam(user.c_str());
+    if (pw) {
+        id.uid = pw->pw_uid;
+        if (!id.set_gid) id.gid = pw->pw_gid;
+        id.set_gid = true;
+        return true;
+    }
+    auto number = parse_decimal(user);  // a uid with no passwd entry is fine with -g
+    if (!number) return false;
+    id.uid = uid_t(*number);
+    return true;
+}
+
+bool resolve_group(const std::string& group, Identity& id) {
+    if (auto number = parse_decimal(group)) {
+        id.gid = gid_t(*number);
+        return true;
+    }
+    const struct group* gr = getgrnam(group.c_str());
+    if (!gr) return false;
+    id.gid = gr->gr_gid;
+    return true;
+}
+
+}  // namespace
+
+Identity resolve_identity(const Options& options) {
+    Identity id;
+    std::string user = options.user, group = options.group;
+    if (options.ids_from_env) {
+        user = env_get("UID").value_or("");
+        group = env_get("GID").value_or("");
+        if (!parse_decimal(user) || !parse_decimal(group)) return failed("-U needs numeric $UID and $GID");
+    }
+    if (!group.empty()) {
+        if (!resolve_group(group, id)) return failed("no such group: " + group);
+        id.set_gid = true;
+    }
+    if (!user.empty()) {
+        if (!resolve_user(user, id)) return failed("no such user: " + user);
+        if (!id.set_gid) return failed("user " + user + " has no passwd entry: give -g too");
+        id.set_uid = true;
+    }
+    id.wanted = id.set_uid || id.set_gid;
+    return id;
+}
+
+bool become(const Identity& id) {
+    if (id.set_gid && (setgroups(1, &id.gid) != 0 || setgid(id.gid) != 0)) return false;
+    if (id.set_uid && setuid(id.uid) != 0) return false;
+    return true;
+}
+
+}  // namespace postern::ucspi

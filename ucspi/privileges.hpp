@@ -1,0 +1,25 @@
+// -u, -g and -U: the server gives up root right after binding, as tcpserver
+// does, so everything it does with a client's bytes runs as that user.
+#pragma once
+#include <sys/types.h>
+
+#include <string>
+
+#include "options.hpp"
+
+namespace postern::ucspi {
+
+struct Identity {
+    bool wanted = false;  // no -u, -g or -U: keep running as we are
+    bool set_uid = false, set_gid = false;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::string error;    // non-empty: the options named no such user or group
+};
+
+Identity resolve_identity(const Options& options);
+
+// setgroups to the gid alone, setgid, setuid; false (errno set) on failure.
+bool become(const Identity& identity);
+
+}  // namespace postern::ucspi

@@ -1,0 +1,202 @@
+#include "server.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "admission.hpp"
+#include "child.hpp"
+#include "deadline.hpp"
+#include "log.hpp"
+#include "log_words.hpp"
+
+namespace postern::ucspi {
+
+namespace {
+
+constexpr int back_off_ms = 1000;           // after EMFILE, ENFILE, ENOMEM or a failed fork
+constexpr int accepts_per_wake = 64;        // then look at signals again
+
+}  // namespace
+
+Server::Server(const Options& options, Listener listener, std::vector<Rule> rules, ServerSignals signals)
+    : options_(options),
+      listener_(std::move(listener)),
+      rules_(std::move(rules)),
+      signals_(std::move(signals)),
+      table_(options.max_total, options.max_per_source) {}
+
+void Server::log_status() const {
+    if (!chatty()) return;
+    log_event("status " + std::to_string(table_.active()) + "/" + std::to_string(table_.max_total()));
+}
+
+// At the total limit the backlog holds further clients, unless -m asks for an answer.
+bool Server::may_accept() const {
+    if (stopping_ || monotonic_ms() < paused_until_ms_) return false;
+    return !table_.full() || options_.limit_message.has_value();
+}
+
+int Server::poll_timeout_ms() const {
+    int64_t now = monotonic_ms(), wait = -1;
+    if (paused_until_ms_ > now) wait = paused_until_ms_ - now;
+    if (stopping_) wait = wait < 0 ? std::max<int64_t>(0, stop_at_ms_ - now) : std::min(wait, stop_at_ms_ - now);
+    return int(std::clamp<int64_t>(wait, -1, 60000));
+}
+
+int Server::run() {
+    if (chatty())
+        log_event("start").kv("local", format_ip(listener_.local.address)).kv("port", listener_.local.port);
+    log_status();
+    while (!(stopping_ && (table_.active() == 0 || monotonic_ms() >= stop_at_ms_))) {
+        std::vector<pollfd> fds{{signals_.fd.get(), POLLIN, 0}};
+        bool listening = may_accept();
+        if (listening) fds.push_back({listener_.fd.get(), POLLIN, 0});
+        for (const AdmissionChannel& c : channels_) fds.push_back({c.fd.get(), POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), poll_timeout_ms()) < 0 && errno != EINTR) back_off("poll-failed", errno);
+
+        size_t first_channel = listening ? 2 : 1;
+        for (size_t i = first_channel; i < fds.size(); ++i)
+            if (fds[i].revents) answer_admission(channels_[i - first_channel]);
+        std::erase_if(channels_, [](const AdmissionChannel& c) { return !c.fd.valid(); });
+        if (fds[0].revents) handle_signals();
+        if (listening && fds[1].revents && !stopping_) accept_connections();
+    }
+    if (chatty()) log_event("stopped").kv("active", table_.active());
+    return 0;
+}
+
+void Server::handle_signals() {
+    PendingSignals pending = read_signals(signals_.fd.get());
+    if (pending.child) reap_children();
+    if (pending.hangup) reload_rules();
+    if (pending.terminate) begin_stop();
+}
+
+// Behind a proxy each child needs an admission channel; it is made before
+// accept(), so when descriptors run out the client waits in the backlog
+// instead of being accepted and dropped.
+void Server::accept_connections() {
+    for (int n = 0; n < accepts_per_wake && may_accept(); ++n) {
+        Fd channel[2];
+        int pair[2];
+        if (options_.proxy) {
+            if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+                return back_off("socketpair-failed", errno);
+            channel[0].reset(pair[0]);
+            channel[1].reset(pair[1]);
+        }
+        sockaddr_storage sa{};
+        socklen_t length = sizeof sa;
+        Fd connection(::accept4(listener_.fd.get(), reinterpret_cast<sockaddr*>(&sa), &length, SOCK_CLOEXEC));
+        if (!connection) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) back_off("accept-failed", errno);
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+                log_event("accept-failed").err(errno);
+            return;
+        }
+        auto peer = endpoint_from_sockaddr(sa);
+        if (peer) take_connection(std::move(connection), *peer, channel);
+    }
+}
+
+void Server::take_connection(Fd connection, const Endpoint& peer, Fd channel[2]) {
+    if (table_.full())
+        return refuse(std::move(connection), peer, "total-limit", table_.active(), table_.max_total());
+    if (!options_.proxy && table_.source_full(peer.address))
+        return refuse(std::move(connection), peer, "source-limit", table_.from_source(peer.address),
+                      options_.max_per_source);
+    start_child(std::move(connection), peer, channel);
+}
+
+void Server::refuse(Fd connection, const Endpoint& peer, const char* reason, size_t count, size_t limit) {
+    if (chatty())
+        log_event("refuse")
+            .kv("remote", format_ip(peer.address))
+            .kv("reason", reason)
+            .kv("count", std::to_string(count) + "/" + std::to_string(limit));
+    if (connection && options_.limit_message) send_limit_message(connection.get(), *options_.limit_message);
+}
+
+void Server::start_child(Fd connection, const Endpoint& peer, Fd channel[2]) {
+    size_t from_source = options_.proxy ? 0 : table_.from_source(peer.address) + 1;
+    pid_t pid = ::fork();
+    if (pid < 0) return back_off("fork-failed", errno);
+    if (pid == 0) {
+        channel[0].reset();
+        run_child({options_, rules_, signals_.original_mask, connection.get(), channel[1].get(), peer, from_source});
+    }
+    table_.add(pid);
+    if (options_.proxy) channels_.push_back({std::move(channel[0]), pid});
+    else table_.attribute(pid, peer.address);
+    if (chatty())
+        log_event("connect").kv("pid", pid).kv("remote", format_ip(peer.address)).kv("port", peer.port);
+    log_status();
+}
+
+// A child behind a proxy read its header: count it under the real client, or refuse it.
+void Server::answer_admission(AdmissionChannel& channel) {
+    auto source = read_admission_request(channel.fd.get());
+    if (source) {
+        Admission answer;
+        answer.admitted = !table_.source_full(*source);
+        if (answer.admitted) answer.from_source = table_.attribute(channel.pid, *source);
+        else refuse(Fd(), Endpoint{*source, 0}, "source-limit", table_.from_source(*source), options_.max_per_source);
+        send_admission(channel.fd.get(), answer);
+    }
+    channel.fd.reset();  // one question per child
+}
+
+void Server::reap_children() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (!table_.remove(pid)) continue;
+        std::erase_if(channels_, [pid](const AdmissionChannel& c) { return c.pid == pid; });
+        if (chatty()) {
+            if (WIFSIGNALED(status)) log_event("end").kv("pid", pid).kv("signal", WTERMSIG(status));
+            else log_event("end").kv("pid", pid).kv("status", WEXITSTATUS(status));
+        }
+        log_status();
+    }
+}
+
+// A malformed file on SIGHUP leaves the rules in force unchanged.
+void Server::reload_rules() {
+    if (options_.rules_file.empty()) return;
+    ParsedRules parsed = load_rules_file(options_.rules_file.c_str());
+    if (!parsed.ok()) {
+        log_event("rules-error")
+            .kv("file", options_.rules_file)
+            .kv("line", parsed.error_line)
+            .kv("reason", dashed(parsed.error))
+            .kv("kept", rules_.size());
+        return;
+    }
+    rules_ = std::move(parsed.rules);
+    if (chatty()) log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size());
+}
+
+// A second SIGTERM ends the wait at once.
+void Server::begin_stop() {
+    int64_t now = monotonic_ms();
+    if (stopping_) {
+        stop_at_ms_ = now;
+        return;
+    }
+    stopping_ = true;
+    stop_at_ms_ = now + int64_t(options_.grace) * 1000;
+    listener_.fd.reset();
+    if (chatty()) log_event("stopping").kv("active", table_.active()).kv("grace", options_.grace);
+}
+
+void Server::back_off(const char* event, int err) {
+    log_event(event).kv("pause-ms", back_off_ms).err(err);
+    paused_until_ms_ = monotonic_ms() + back_off_ms;
+}
+
+}  // namespace postern::ucspi

@@ -1,0 +1,57 @@
+// The accept loop: one poll over the listening socket, the signalfd, and the
+// admission requests of children behind a proxy. It stops accepting at the
+// total limit (or answers with -m), backs off when out of descriptors,
+// memory or processes, and on SIGTERM stops listening and waits for its
+// children up to the grace period.
+#pragma once
+#include <sys/types.h>
+
+#include <vector>
+
+#include "connection_table.hpp"
+#include "fd.hpp"
+#include "listener.hpp"
+#include "options.hpp"
+#include "rules.hpp"
+#include "signals.hpp"
+
+namespace postern::ucspi {
+
+class Server {
+public:
+    Server(const Options& options, Listener listener, std::vector<Rule> rules, ServerSignals signals);
+    int run();  // returns the exit status once stopped
+
+private:
+    struct AdmissionChannel {
+        Fd fd;
+        pid_t pid;
+    };
+
+    bool may_accept() const;
+    int poll_timeout_ms() const;
+    void handle_signals();
+    void accept_connections();
+    void take_connection(Fd connection, const Endpoint& peer, Fd channel[2]);
+    void start_child(Fd connection, const Endpoint& peer, Fd channel[2]);
+    void refuse(Fd connection, const Endpoint& peer, const char* reason, size_t count, size_t limit);
+    void answer_admission(AdmissionChannel& channel);
+    void reap_children();
+    void reload_rules();
+    void begin_stop();
+    void back_off(const char* event, int err);
+    void log_status() const;
+    bool chatty() const { return options_.verbosity != Verbosity::quiet; }
+
+    const Options& options_;
+    Listener listener_;
+    std::vector<Rule> rules_;
+    ServerSignals signals_;
+    ConnectionTable table_;
+    std::vector<AdmissionChannel> channels_;
+    bool stopping_ = false;
+    int64_t stop_at_ms_ = 0;
+    int64_t paused_until_ms_ = 0;
+};
+
+}  // namespace postern::ucspi
