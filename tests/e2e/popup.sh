@@ -209,7 +209,7 @@ expect_eq "255 octets pass, 256 do not" "+OK POP3 ready
 -ERR line too long" "$(answers)"
 : >"$T/log"
 begin=$(date +%s%N)
-(printf 'USER a\r\n'; sleep 4) | POSTERN_IDLE_TIMEOUT=1 timeout 10 "$BIN/postern-popup" h "$H/fake-checkpassword" true \
+(printf 'USER a\r\n'; sleep 2) | POSTERN_IDLE_TIMEOUT=1 timeout 10 "$BIN/postern-popup" h "$H/fake-checkpassword" true \
     >"$T/out" 2>>"$T/log"
 status=$?
 elapsed=$(( ($(date +%s%N) - begin) / 1000000 ))
