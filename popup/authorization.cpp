@@ -1,6 +1,5 @@
 #include "authorization.hpp"
 
-#include <strings.h>
 
 #include "log.hpp"
 
