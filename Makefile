@@ -92,6 +92,11 @@ install: all
 clean:
 	rm -rf build
 
+# The demo (README's first command): the chain on 127.0.0.1 on a free port, for a
+# demo user mapped to whoever runs it; writes only under $(BUILD)/demo.
+demo: all
+	@sh service/demo $(BUILD)/bin $(BUILD)/demo
+
 # The benchmark against Dovecot and the machine's limits (bench/README.md): as
 # root; builds its own tools with the compile command, writes bench/RESULTS.md.
 bench: all
