@@ -2,13 +2,14 @@
 """A tiny TCP client for the end-to-end tests.
 
 talk.py [-6] [--proxy1 SRC:PORT | --proxy2 SRC:PORT] [--hold S] [--send TEXT]...
-        [--linger S] [--timeout S] [--show-port] PORT
+        [--linger S] [--timeout S] [--show-port] [--source IP] PORT
 
 Connects to 127.0.0.1 (or ::1 with -6), optionally sends a PROXY header naming
 SRC:PORT as the client, waits --hold seconds, sends each TEXT (backslash
 escapes like \\r\\n work), waits --linger seconds, then prints everything the
 server sent until it closes or --timeout passes. The first line it prints is
-"local-port N" when --show-port is given.
+"local-port N" when --show-port is given. --source binds the client to IP
+(another loopback address such as 127.0.0.2) before connecting.
 """
 import argparse
 import ipaddress
@@ -49,12 +50,15 @@ def main():
     ap.add_argument("--linger", type=float, default=0.0)
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--show-port", action="store_true")
+    ap.add_argument("--source")
     ap.add_argument("port", type=int)
     a = ap.parse_args()
 
     family = socket.AF_INET6 if a.v6 else socket.AF_INET
     s = socket.socket(family, socket.SOCK_STREAM)
     s.settimeout(a.timeout + a.hold + a.linger)
+    if a.source:
+        s.bind((a.source, 0))
     s.connect(("::1" if a.v6 else "127.0.0.1", a.port))
     if a.show_port:
         print("local-port", s.getsockname()[1], flush=True)
