@@ -43,7 +43,7 @@ pid=$!
 on_exit "kill $pid 2>/dev/null"
 for _ in $(seq 50); do [ -s "$T/rbl.port" ] && break; sleep 0.1; done
 PORT=$(head -n 1 "$T/rbl.port")
-talk --source 127.0.0.2 --send 'HELO client\r\nMAIL FROM:<a@example.org>\r\nQUIT\r\n' "$PORT" >"$T/blocked"
+talk --source 127.0.0.2 --send 'HELO client\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nQUIT\r\n' "$PORT" >"$T/blocked"
 expect_grep "rblsmtpd blocks 127.0.0.2 with the rule's RBLSMTPD (553)" '^553 listed by the test.s rules' "$T/blocked"
 expect_grep "rblsmtpd logs the TCPREMOTEIP it got" '^rblsmtpd: 127\.0\.0\.2 pid [0-9]+: 553 listed by the test.s rules' "$T/rbl.log"
 talk --send 'QUIT\r\n' "$PORT" >"$T/passed"
