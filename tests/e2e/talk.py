@@ -2,12 +2,12 @@
 """A tiny TCP client for the end-to-end tests.
 
 talk.py [-6] [--proxy1 SRC:PORT | --proxy2 SRC:PORT] [--hold S] [--send TEXT]...
-        [--linger S] [--timeout S] [--show-port] [--source IP] PORT
+        [--linger S] [--then TEXT] [--timeout S] [--show-port] [--source IP] PORT
 
 Connects to 127.0.0.1 (or ::1 with -6), optionally sends a PROXY header naming
 SRC:PORT as the client, waits --hold seconds, sends each TEXT (backslash
-escapes like \\r\\n work), waits --linger seconds, then prints everything the
-server sent until it closes or --timeout passes. The first line it prints is
+escapes like \\r\\n work), waits --linger seconds, sends --then TEXT, then
+prints everything the server sent until it closes or --timeout passes. The first line it prints is
 "local-port N" when --show-port is given. --source binds the client to IP
 (another loopback address such as 127.0.0.2) before connecting.
 """
@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--send", action="append", default=[])
     ap.add_argument("--hold", type=float, default=0.0)
     ap.add_argument("--linger", type=float, default=0.0)
+    ap.add_argument("--then")
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--show-port", action="store_true")
     ap.add_argument("--source")
@@ -70,6 +71,8 @@ def main():
     for text in a.send:
         s.sendall(text.encode().decode("unicode_escape").encode("latin-1"))
     time.sleep(a.linger)
+    if a.then:
+        s.sendall(a.then.encode().decode("unicode_escape").encode("latin-1"))
     out = b""
     deadline = time.monotonic() + a.timeout
     try:
