@@ -113,9 +113,13 @@ END {
     P = median("s4", "postern", "rss_kb_1"); D = median("s4", "dovecot", "rss_kb_1")
     servers("s4", "rss_kb_1", mb, 1)
     row("4 memory: peak RSS, MB, session on 30 messages", c_d, c_t, c_p, "", ratio(P, D), "", "≤ 2 MB", verdict(P == "" ? "" : P <= 2048))
+    servers("s4", "pop3d_kb_1", mb, 1)
+    row("4 memory: of which postern-pop3d, 30 messages", "", c_t, c_p, "", "", "", "", "")
     P = median("s4big", "postern", "rss_kb_1"); D = median("s4big", "dovecot", "rss_kb_1")
     servers("s4big", "rss_kb_1", mb, 1)
     row("4 memory: peak RSS, MB, session on 100,000 messages", c_d, c_t, c_p, "", ratio(P, D), "", "≤ 8 MB", verdict(P == "" ? "" : P <= 8192))
+    servers("s4big", "pop3d_kb_1", mb, 1)
+    row("4 memory: of which postern-pop3d, 100,000 messages", "", c_t, c_p, "", "", "", "", "")
     B1 = median("s4fetch", "postern", "rss_kb_1")
     servers("s4fetch", "rss_kb_1", mb, 1)
     row("4 memory: peak RSS, MB, 1 GB Maildir after LIST", c_d, c_t, c_p, "", ratio(B1, median("s4fetch", "dovecot", "rss_kb_1")), "", "", "")
@@ -150,7 +154,8 @@ How each figure is taken (bench/README.md has more):
    (no pipelining), its octets counted (CRLF, less dot-stuffing) and checked against LIST.
    The servers have sized the Maildir once before. Limit: every message file read and
    written to a loopback TCP socket by a plain copy. MB = 10^6 bytes.
-4. VmHWM of the processes serving one open session: Dovecot's pop3 process; postern's
-   greeter and pop3d.
+4. VmHWM (peak RSS, shared library pages included) of the processes serving one open
+   session: Dovecot's pop3 process (its login and auth processes are shared by all
+   sessions); postern's greeter, which waits for its child, and postern-pop3d.
 5. Scenario 1 on the 100,000-message Maildir, warm.
 TAIL

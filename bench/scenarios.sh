@@ -29,7 +29,8 @@ port_of() { eval echo "\$PORT_$1"; }
 
 # hold_run FILE HOLDS SERVER CLIENT-ARGS...: runs the client, which holds its
 # session open HOLDS times; each time, the session's peak RSS is appended to
-# FILE as "rss_kb_N VALUE", and the client is let go on.
+# FILE as "rss_kb_N VALUE" (and postern-pop3d's alone as "pop3d_kb_N VALUE"),
+# and the client is let go on.
 hold_run() {
     local file=$1 holds=$2 server=$3 k i
     shift 3
@@ -43,6 +44,7 @@ hold_run() {
             sleep 0.05
         done
         echo "rss_kb_$k $(session_rss_kb "$server")" >> "$file"
+        [ "$server" = dovecot ] || echo "pop3d_kb_$k $(session_rss_kb "$server" postern-pop3d)" >> "$file"
         kill -USR1 "$cpid" 2>/dev/null
     done
     wait "$cpid"
@@ -72,7 +74,7 @@ scenario_sessions() {
         for s in $SERVERS; do
             pkill_user_sessions
             hold_run "$out" 1 "$s" scan "$(port_of "$s")" "$BENCH_USER" "$B/password" 60 &&
-                record s4 "$s" "$r" "$out" rss_kb_1 || record_failure s4 "$s" "$r" "$out"
+                record s4 "$s" "$r" "$out" rss_kb_1 pop3d_kb_1 || record_failure s4 "$s" "$r" "$out"
         done
     done
 }
@@ -97,7 +99,7 @@ scenario_scan() {
             pkill_user_sessions
             if hold_run "$out" 1 "$s" scan "$(port_of "$s")" "$BENCH_USER" "$B/password" 60; then
                 record s2warm "$s" "$r" "$out" login_stat_s list_s uidl_s
-                record s4big "$s" "$r" "$out" rss_kb_1
+                record s4big "$s" "$r" "$out" rss_kb_1 pop3d_kb_1
                 say "  round $r $s: login+STAT cold $(awk '$1 == "login_stat_s" { print $2 }' "$out.cold") s, warm $(awk '$1 == "login_stat_s" { print $2 }' "$out") s"
             else
                 record_failure s2warm "$s" "$r" "$out"
@@ -127,7 +129,7 @@ scenario_fetch() {
             pkill_user_sessions
             if hold_run "$out" 2 "$s" fetch "$(port_of "$s")" "$BENCH_USER" "$B/password" 60; then
                 record s3 "$s" "$r" "$out" mb_per_s stalls slowest_small_ms wrong_sizes fetch_cpu_pct
-                record s4fetch "$s" "$r" "$out" rss_kb_1 rss_kb_2
+                record s4fetch "$s" "$r" "$out" rss_kb_1 rss_kb_2 pop3d_kb_1 pop3d_kb_2
                 say "  round $r $s: $(awk '$1 == "mb_per_s" { print $2 }' "$out") MB/s (client CPU $(awk '$1 == "fetch_cpu_pct" { print $2 }' "$out")%)"
             else
                 record_failure s3 "$s" "$r" "$out"

@@ -84,8 +84,9 @@ start_postern() {
 # the one session open now. For Dovecot that is the pop3 process (the login
 # and auth processes are shared by all sessions); for postern, every process
 # below the listener (greeter and pop3d).
+# With a second argument, only the processes of that name (as in /proc/PID/comm).
 session_rss_kb() {
-    local root=${1} uid_filter=
+    local root=${1} uid_filter= only=${2:-}
     eval "root=\$PID_$1"
     [ "$1" = dovecot ] && uid_filter=$BENCH_UID
     local pid total=0 kb uid
@@ -97,6 +98,7 @@ session_rss_kb() {
         [ -r "/proc/$pid/status" ] || continue
         uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
         [ -n "$uid_filter" ] && [ "$uid" != "$uid_filter" ] && continue
+        [ -n "$only" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$only" ] && continue
         kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
         total=$((total + ${kb:-0}))
     done
