@@ -5,7 +5,7 @@
 # bench/RESULTS.md. See bench/README.md.
 #
 # Knobs, for trying things out on a smaller scale (RESULTS.md says which were set):
-#   BENCH_ROUNDS (3), BENCH_SECONDS (10, per sessions run), BENCH_SCAN_MESSAGES
+#   BENCH_ROUNDS (5), BENCH_SECONDS (10, per sessions run), BENCH_SCAN_MESSAGES
 #   (100000), BENCH_FETCH_BYTES (1073741824), BENCH_SERVERS ("dovecot tcpserver
 #   postern"), BENCH_SCENARIOS ("s1 s2 s5 s3"), BENCH_OUT (bench/RESULTS.md),
 #   BENCH_USER (pstrn-bench).
@@ -17,7 +17,7 @@ CC_CMD=${CC_CMD:-$(head -n 1 conf-cc)}
 B=$ROOT/$BUILD/bench
 BIN=$ROOT/$BUILD/bin
 TOOLS=$B/bin
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 RUN_SECONDS=${BENCH_SECONDS:-10}
 SCAN_MESSAGES=${BENCH_SCAN_MESSAGES:-100000}
 FETCH_BYTES=${BENCH_FETCH_BYTES:-1073741824}
