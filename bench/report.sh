@@ -23,7 +23,9 @@ Servers, each on its own port on 127.0.0.1, serving the same user and Maildir:
 ucspi-tcp's \`tcpserver -HR -l0\`; **postern**: the same chain under postern-tcpserver.
 The ratios (÷) are postern's figure (under postern-tcpserver) over Dovecot's and over
 the limit, each taken within a round and then the median over the rounds (the machine
-may be shared: load that comes and goes then weighs on both figures of a ratio). Both servers check the password with crypt(3) on every login (no auth cache).
+may be shared: load that comes and goes then weighs on both figures of a ratio). Both
+servers check the password with crypt(3) on every login (no auth cache).
+
 HEAD
 
 awk -F'\t' '
