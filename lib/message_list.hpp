@@ -42,6 +42,10 @@ public:
     // Drops the entries whose size is still unknown (their files vanished).
     void drop_unsized();
     void reserve(size_t messages, size_t name_bytes);
+    void clear() {
+        entries_.clear();
+        arena_.clear();
+    }
 
 private:
     std::vector<MessageEntry> entries_;

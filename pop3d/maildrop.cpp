@@ -9,7 +9,7 @@
 #include "log.hpp"
 #include "maildir_scan.hpp"
 #include "message_file.hpp"
-#include "size_cache.hpp"
+#include "maildir_cache.hpp"
 
 namespace postern::pop3d {
 
@@ -34,6 +34,22 @@ void size_unknown_messages(Maildrop& drop) {
     }
     list.drop_unsized();
 }
+
+// The directories changed since the cache's listing: read them, take what sizes
+// the cache knows, read the files for the rest, and write the cache anew.
+OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, const DirStamps& stamps) {
+    ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages);
+    if (scan.error) return failure(scan.error, scan.where);
+    drop.truncated = scan.truncated;
+    if (scan.move_error) log_event("new-not-moved").kv("maildir", path).err(scan.move_error);
+    drop.messages.sort_by_delivery();
+
+    CacheUse cache = apply_cached_sizes(drop.dir.get(), drop.messages);
+    size_unknown_messages(drop);
+    if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
+        write_maildir_cache(drop.dir.get(), drop.messages, stamps);
+    return {};
+}
 }  // namespace
 
 OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
@@ -43,18 +59,16 @@ OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, 
     if (exclusive && ::flock(drop.dir.get(), LOCK_EX | LOCK_NB) != 0)
         return errno == EWOULDBLOCK ? OpenResult{OpenStatus::in_use, errno, "lock"} : failure(errno, "lock");
 
-    drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), ::time(nullptr));
-    ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages);
-    if (scan.error) return failure(scan.error, scan.where);
-    drop.truncated = scan.truncated;
-    if (scan.move_error) log_event("new-not-moved").kv("maildir", path).err(scan.move_error);
-    drop.messages.sort_by_delivery();
-
-    SizeCacheUse cache = apply_size_cache(drop.dir.get(), drop.messages);
-    size_unknown_messages(drop);
-    if (drop.files_read > 0 || cache.stale > 0 || (!cache.present && drop.messages.count() > 0))
-        write_size_cache(drop.dir.get(), drop.messages);
-
+    time_t now = ::time(nullptr);
+    drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), now);
+    // Stamped before the scan: a change during it shows in the next session's stamps.
+    DirStamps stamps = stamp_directories(drop.dir.get(), now);
+    CacheUse cache = load_cached_listing(drop.dir.get(), stamps, drop.messages, max_messages);
+    drop.listed_from_cache = cache.listing;
+    if (!cache.listing) {
+        OpenResult scanned = scan_and_size(drop, path, max_messages, stamps);
+        if (scanned.status != OpenStatus::ok) return scanned;
+    }
     for (size_t i = 0; i < drop.messages.count(); ++i) drop.total_octets += drop.messages[i].size;
     return {};
 }

@@ -15,6 +15,7 @@ struct Maildrop {
     uint64_t total_octets = 0;
     size_t files_read = 0;    // messages whose size had to be read from the file
     size_t tmp_removed = 0;
+    bool listed_from_cache = false;  // no directory was read
     bool truncated = false;   // more messages than the limit: the oldest-listed are served
 };
 

@@ -64,6 +64,7 @@ void log_loaded(const Maildrop& drop, const char* path) {
         .kv("maildir", path)
         .kv("messages", drop.messages.count())
         .kv("octets", drop.total_octets)
+        .kv("listing", drop.listed_from_cache ? "cache" : "scan")
         .kv("sized-from-files", drop.files_read)
         .kv("tmp-removed", drop.tmp_removed);
     if (drop.truncated) log_event("too-many-messages").kv("user", user_name()).kv("served", drop.messages.count());

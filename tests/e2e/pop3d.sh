@@ -222,7 +222,7 @@ printf 'QUIT\r\n' | run_unprivileged "$T/pop3d-copy" "$T/denied" >out 2>log
 expect_eq "an unreadable Maildir is -ERR [SYS/PERM]" "-ERR [SYS/PERM] permission denied on the Maildir" "$(tr -d '\r' <out)"
 chmod 700 denied
 
-# --- the size cache -----------------------------------------------------------------------
+# --- the Maildir cache (sizes, and the listing while the directories are unchanged) -------
 make_maildir big
 python3 - big <<'PY'
 import os, sys
@@ -232,19 +232,37 @@ for i in range(2000):
         f.write('Subject: %d\n\n' % i + 'line\n' * (i % 13))
 PY
 session big 'STAT\r\nQUIT\r\n'; first=$(sed -n 2p out)
-expect_grep "a first session reads the files for their sizes" 'sized-from-files=2000 ' log
+expect_grep "a first session reads the files for their sizes" 'listing=scan sized-from-files=2000 ' log
 session big 'STAT\r\nQUIT\r\n'
 expect_grep "a second session reads no message file" 'sized-from-files=0 ' log
 expect_eq "and reports the same sizes" "$first" "$(sed -n 2p out)"
-printf 'garbage\n' >big/postern-sizes
+expect_eq "a listing of directories that just changed is not trusted" "dirs -" "$(sed -n 2p big/postern-cache)"
+sleep 2.2  # the directories settle: a later change cannot hide in the same clock tick
 session big 'STAT\r\nQUIT\r\n'
-expect_eq "a damaged cache is ignored" "$first" "$(sed -n 2p out)"
-expect_eq "and rebuilt" "postern-sizes 1" "$(head -n 1 big/postern-sizes)"
-rm big/postern-sizes && mkdir big/postern-sizes
+session big 'STAT\r\nQUIT\r\n'
+expect_grep "once settled and unchanged, the listing comes from the cache" 'listing=cache sized-from-files=0 ' log
+expect_eq "with the same answer" "$first" "$(sed -n 2p out)"
+printf 'Subject: late\n\n' >big/tmp/1800000000.late.h && mv big/tmp/1800000000.late.h big/new/
+session big 'STAT\r\nUIDL 2001\r\nQUIT\r\n'
+expect_grep "a delivery to new/ is seen at once" '^\+OK 2001 1800000000.late.h' out
+expect_grep "through a scan" 'listing=scan' log
+sleep 2.2; session big 'QUIT\r\n'
+mv big/cur/1800000000.late.h:2, big/cur/1800000000.late.h:2,F
+session big 'UIDL 2001\r\nRETR 2001\r\nQUIT\r\n'
+expect_grep "a flag changed by another program is seen at once" '^Subject: late' out
+sleep 2.2; session big 'QUIT\r\n'
+rm big/cur/1700000000.M0P1000.host:2,
+session big 'STAT\r\nQUIT\r\n'
+expect_eq "a message removed by another program is gone at once" "+OK 2000 " "$(sed -n 2p out | cut -c1-9)"
+printf 'garbage\n' >big/postern-cache
+session big 'STAT\r\nQUIT\r\n'; first=$(sed -n 2p out)
+expect_eq "a damaged cache is ignored" "+OK 2000 " "$(sed -n 2p out | cut -c1-9)"
+expect_eq "and rebuilt" "postern-cache 1" "$(head -n 1 big/postern-cache)"
+rm big/postern-cache && mkdir big/postern-cache
 session big 'STAT\r\nQUIT\r\n'
 expect_eq "a cache that cannot be written is skipped silently" "$first|0|" \
     "$(sed -n 2p out)|$(cat status)|$(grep -v -e loaded -e end log)"
-rmdir big/postern-sizes
+rmdir big/postern-cache
 make_maildir named
 printf 'Subject: x\n\nbody\n' >named/cur/1700000001.n.h,S=17,W=999:2,
 session named 'LIST\r\nQUIT\r\n'

@@ -1,0 +1,53 @@
+// The per-Maildir cache, "postern-cache": every message's file name and
+// transmitted size, in delivery order, and the state of new/ and cur/ when
+// they were listed.
+//  - While both directories are unchanged since a listing taken when they had
+//    settled (no change in the 2 seconds before), a session takes its list from
+//    the cache and reads no directory: a large Maildir opens in a few ms.
+//  - Otherwise the directories are scanned, and the cache still supplies the
+//    sizes, so no message file is read twice.
+// It is a cache: damaged or foreign means ignored and rebuilt, and a Maildir
+// that cannot be written to simply goes without.
+//
+// Format (text):
+//   postern-cache 1
+//   dirs <new/ stamp> <cur/ stamp>      ("dirs -" when the listing had not settled)
+//   <octets> <file name in cur/>
+//   ...
+//   end <count>
+#pragma once
+#include <cstddef>
+#include <ctime>
+#include <string>
+
+#include "message_list.hpp"
+
+namespace postern::pop3d {
+
+inline constexpr const char* maildir_cache_file = "postern-cache";
+
+// What new/ and cur/ look like now: device, inode, change and modification times.
+struct DirStamps {
+    std::string text;      // "-" when they changed too recently to be trusted, or could not be read
+    bool settled() const { return text != "-"; }
+};
+DirStamps stamp_directories(int maildir_fd, time_t now);
+
+struct CacheUse {
+    bool present = false;   // a valid cache was there
+    bool listing = false;   // the list came from it, without reading a directory
+    size_t hits = 0;        // sizes it supplied
+    size_t stale = 0;       // its entries for messages no longer there
+    std::string dirs;       // the stamps it recorded
+};
+
+// Fills an empty `list` from the cache when its recorded stamps equal `now`.
+CacheUse load_cached_listing(int maildir_fd, const DirStamps& now, MessageList& list, size_t max_messages);
+
+// Fills the unknown sizes of a scanned `list`, sorted by delivery.
+CacheUse apply_cached_sizes(int maildir_fd, MessageList& list);
+
+// Rewrites the cache atomically (in tmp/, then renamed). False when it could not.
+bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps);
+
+}  // namespace postern::pop3d

@@ -1,0 +1,133 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+
+#include "capture.hpp"
+#include "fd.hpp"
+#include "maildir_scan.hpp"
+#include "pop3d/maildir_cache.hpp"
+
+using namespace postern;
+using namespace postern::pop3d;
+
+namespace {
+MessageList scan(const test::TempMaildir& md, Fd& dir) {
+    dir.reset(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+    MessageList list;
+    REQUIRE(scan_maildir(dir.get(), list, 1000).error == 0);
+    list.sort_by_delivery();
+    return list;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+const DirStamps stamps{"1:2:3.4:5.6 1:7:8.9:10.11"};
+}  // namespace
+
+TEST_CASE("scanning moves new/ to cur/ and lists in delivery order") {
+    test::TempMaildir md;
+    md.put("new/1700000002.b.host", "x\n");
+    md.put("new/1700000001.z.host", "x\n");
+    md.put("cur/1700000001.a.host:2,S", "x\n");
+    md.put("cur/.hidden", "x\n");
+    md.put("tmp/1700000000.t.host", "x\n");
+    Fd dir;
+    MessageList list = scan(md, dir);
+    REQUIRE(list.count() == 3);
+    CHECK(list.name(0) == "1700000001.a.host:2,S");
+    CHECK(list.name(1) == "1700000001.z.host:2,");
+    CHECK(list.name(2) == "1700000002.b.host:2,");
+    CHECK(md.exists("cur/1700000002.b.host:2,"));
+    CHECK_FALSE(md.exists("new/1700000002.b.host"));
+}
+
+TEST_CASE("the cache records names, sizes and stamps, and gives the sizes back") {
+    test::TempMaildir md;
+    md.put("cur/1.a.h:2,", "");
+    md.put("cur/2.b.h:2,S", "");
+    Fd dir;
+    MessageList list = scan(md, dir);
+    list[0].size = 10;
+    list[1].size = 20;
+    REQUIRE(write_maildir_cache(dir.get(), list, stamps));
+    CHECK(slurp(md.path() / maildir_cache_file) ==
+          "postern-cache 1\ndirs 1:2:3.4:5.6 1:7:8.9:10.11\n10 1.a.h:2,\n20 2.b.h:2,S\nend 2\n");
+
+    std::filesystem::rename(md.path() / "cur/2.b.h:2,S", md.path() / "cur/2.b.h:2,RS");  // flags change, sizes do not
+    MessageList again = scan(md, dir);
+    CacheUse use = apply_cached_sizes(dir.get(), again);
+    CHECK(use.present);
+    CHECK_FALSE(use.listing);
+    CHECK(use.hits == 2);
+    CHECK(use.stale == 0);
+    CHECK(use.dirs == stamps.text);
+    CHECK(again[0].size == 10);
+    CHECK(again[1].size == 20);
+}
+
+TEST_CASE("with unchanged stamps the listing comes from the cache") {
+    test::TempMaildir md;
+    md.put(maildir_cache_file, "postern-cache 1\ndirs " + stamps.text + "\n10 1.a.h:2,\n20 2.b.h:2,S\nend 2\n");
+    Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+    MessageList list;
+    CacheUse use = load_cached_listing(dir.get(), stamps, list, 1000);
+    CHECK(use.listing);
+    REQUIRE(list.count() == 2);
+    CHECK(list.name(1) == "2.b.h:2,S");
+    CHECK(list.base(1) == "2.b.h");
+    CHECK(list[1].size == 20);
+
+    MessageList other;
+    CHECK_FALSE(load_cached_listing(dir.get(), DirStamps{"1:2:3.4:5.6 1:7:8.9:10.12"}, other, 1000).listing);
+    CHECK(other.count() == 0);
+    CHECK_FALSE(load_cached_listing(dir.get(), DirStamps{"-"}, other, 1000).listing);
+    CHECK_FALSE(load_cached_listing(dir.get(), stamps, other, 1).listing);  // over the limit: scan instead
+    CHECK(other.count() == 0);
+}
+
+TEST_CASE("a listing that had not settled is never trusted") {
+    test::TempMaildir md;
+    md.put(maildir_cache_file, "postern-cache 1\ndirs -\n10 1.a.h:2,\nend 1\n");
+    Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+    MessageList list;
+    CHECK_FALSE(load_cached_listing(dir.get(), DirStamps{"-"}, list, 1000).listing);
+}
+
+TEST_CASE("stale cache entries are counted, missing ones stay unknown") {
+    test::TempMaildir md;
+    md.put("cur/2.b.h:2,", "");
+    md.put("cur/4.d.h:2,", "");
+    md.put(maildir_cache_file, "postern-cache 1\ndirs -\n10 1.a.h:2,\n20 2.b.h:2,\n30 3.c.h:2,S\nend 3\n");
+    Fd dir;
+    MessageList list = scan(md, dir);
+    CacheUse use = apply_cached_sizes(dir.get(), list);
+    CHECK(use.hits == 1);
+    CHECK(use.stale == 2);
+    CHECK(list[0].size == 20);
+    CHECK(list[1].size == unknown_size);
+}
+
+TEST_CASE("a damaged, foreign or hostile cache is ignored") {
+    for (const char* text : {"postern-cache 1\ndirs -\n10 1.a.h:2,\nend 2\n", "postern-cache 1\ndirs -\n10 1.a.h:2,\n",
+                             "other 1\ndirs -\n10 1.a.h:2,\nend 1\n", "postern-cache 1\ndirs -\nten 1.a.h:2,\nend 1\n",
+                             "postern-cache 1\n10 1.a.h:2,\nend 1\n", "postern-cache 1\ndirs -\n10 ../1.a.h:2,\nend 1\n",
+                             "postern-cache 1\ndirs -\n10 1.a.h:2,\nend 1\n10 1.a.h:2,\n"}) {
+        test::TempMaildir md;
+        md.put("cur/1.a.h:2,", "");
+        md.put(maildir_cache_file, text);
+        Fd dir;
+        MessageList list = scan(md, dir);
+        CAPTURE(text);
+        CHECK_FALSE(apply_cached_sizes(dir.get(), list).present);
+        CHECK(list[0].size == unknown_size);
+        MessageList listed;
+        CHECK_FALSE(load_cached_listing(dir.get(), DirStamps{"-"}, listed, 1000).listing);
+    }
+}
