@@ -21,8 +21,7 @@ void TransmitSizeCounter::feed(std::string_view chunk) {
 
 uint64_t TransmitSizeCounter::total() const { return bytes_ + bare_lfs_ + (last_was_lf_ ? 0 : 2); }
 
-void MessageEncoder::end_line(bool had_cr) {
-    out_.put(had_cr ? std::string_view("\n") : std::string_view("\r\n"));
+void MessageEncoder::line_ended(bool had_cr) {
     bool blank = line_length_ == 0 || (line_length_ == 1 && had_cr);
     if (in_body_) --body_left_;
     else if (blank) in_body_ = true;
@@ -32,25 +31,42 @@ void MessageEncoder::end_line(bool had_cr) {
 }
 
 bool MessageEncoder::feed(std::string_view chunk) {
-    const char* p = chunk.data();
-    const char* end = p + chunk.size();
+    // Encoded, a piece at most doubles (a '.' stuffed and a CR added per line of at least one byte).
+    size_t max_piece = (out_.capacity() - 1) / 2;
+    for (; chunk.size() > max_piece; chunk.remove_prefix(max_piece))
+        if (!feed_piece(chunk.substr(0, max_piece))) return false;
+    return feed_piece(chunk);
+}
+
+// Copies line by line straight into the writer's buffer: one memchr and one
+// memcpy a line, no call per line end.
+bool MessageEncoder::feed_piece(std::string_view piece) {
+    const char* p = piece.data();
+    const char* end = p + piece.size();
+    char* const start = out_.reserve(2 * piece.size() + 1);
+    char* o = start;
     while (p < end) {
         if (at_line_start_) {
-            if (!wants_more_lines()) return false;
-            if (*p == '.') out_.put(".");
+            if (!wants_more_lines()) break;
+            if (*p == '.') *o++ = '.';
             at_line_start_ = false;
         }
         const char* lf = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
         const char* stop = lf ? lf : end;
-        if (stop > p) {
-            out_.put(std::string_view(p, size_t(stop - p)));
-            line_length_ += uint64_t(stop - p);
+        size_t n = size_t(stop - p);
+        if (n > 0) {
+            std::memcpy(o, p, n);
+            o += n;
+            line_length_ += n;
             last_was_cr_ = stop[-1] == '\r';
         }
         if (!lf) break;
-        end_line(last_was_cr_);
+        if (!last_was_cr_) *o++ = '\r';
+        *o++ = '\n';
+        line_ended(last_was_cr_);
         p = lf + 1;
     }
+    out_.commit(size_t(o - start));
     return wants_more_lines();
 }
 

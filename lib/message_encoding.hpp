@@ -37,7 +37,8 @@ public:
     void finish();
 
 private:
-    void end_line(bool had_cr);
+    bool feed_piece(std::string_view piece);
+    void line_ended(bool had_cr);
     bool wants_more_lines() const { return !in_body_ || body_left_ > 0; }
 
     Writer& out_;
