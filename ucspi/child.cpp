@@ -100,7 +100,7 @@ void run_child(const ChildSetup& s) {
     restore_child_signals(s.original_mask);
     ConnectionFacts facts;
     facts.remote = s.peer;
-    facts.local = local_endpoint(s.connection, s.peer);
+    facts.local = local_endpoint(s.connection, s.listening);
     facts.from_source = s.from_source;
     Deadline header_deadline = Deadline::after_seconds(s.options.proxy_timeout);
     if (s.options.proxy) learn_client_from_proxy(s, facts, header_deadline);

@@ -23,6 +23,7 @@ struct ChildSetup {
     int connection;
     int admission_fd;  // behind a proxy: where to ask about the per-source limit; else -1
     Endpoint peer;
+    Endpoint listening;  // the listener's address, should getsockname fail
     size_t from_source;  // without a proxy the server counted already
 };
 

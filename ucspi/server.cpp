@@ -128,7 +128,8 @@ void Server::start_child(Fd connection, const Endpoint& peer, Fd channel[2]) {
     if (pid < 0) return back_off("fork-failed", errno);
     if (pid == 0) {
         channel[0].reset();
-        run_child({options_, rules_, signals_.original_mask, connection.get(), channel[1].get(), peer, from_source});
+        run_child({options_, rules_, signals_.original_mask, connection.get(), channel[1].get(), peer,
+                   listener_.local, from_source});
     }
     table_.add(pid);
     if (options_.proxy) channels_.push_back({std::move(channel[0]), pid});

@@ -102,6 +102,17 @@ talk --send 'x\n' "$PORT" >"$T/out"
 expect_eq "-B writes the banner first" "banner: hi" "$(head -n 1 "$T/out")"
 stop "$PID"
 
+printf '#!/usr/bin/env python3\nimport socket\ns = socket.socket(fileno=0)\nprint(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))\n' >"$T/nodelay.py"
+chmod +x "$T/nodelay.py"
+start nodelay -D 127.0.0.1 0 "$T/nodelay.py"
+talk "$PORT" >"$T/out"
+expect_eq "-D turns Nagle's algorithm off on the connection" 1 "$(cat "$T/out")"
+stop "$PID"
+start delay 127.0.0.1 0 "$T/nodelay.py"
+talk "$PORT" >"$T/out"
+expect_eq "without -D it stays on" 0 "$(cat "$T/out")"
+stop "$PID"
+
 # --- access rules ------------------------------------------------------------
 cat >"$T/rules" <<'R'
 # the test's rules
@@ -309,6 +320,21 @@ if [ "$(id -u)" = 0 ]; then
     TS=$T/ts-env.sh start idsenv -U 127.0.0.1 0 "$T/id.sh"
     talk "$PORT" >"$T/out"
     expect_eq "-U takes \$UID and \$GID" "65534 65534 65534" "$(paste -sd' ' "$T/out")"
+    stop "$PID"
+    # RLIMIT_NPROC binds the server once it is nobody: the third child cannot be forked.
+    ( ulimit -u 3; exec "$TS" -1 -u 65534 -g 65534 127.0.0.1 0 "$T/hold.sh" ) >"$T/nproc.port" 2>"$T/nproc.log" &
+    PID=$!
+    on_exit "kill $PID 2>/dev/null"
+    for _ in $(seq 50); do [ -s "$T/nproc.port" ] && break; sleep 0.1; done
+    PORT=$(cat "$T/nproc.port")
+    pids=""
+    for i in 1 2 3; do talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/np.$i" & pids="$pids $!"; sleep 0.2; done
+    log_wait "$T/nproc.log" 'fork-failed'
+    expect_grep "a failed fork is logged and accepting pauses" '^postern-tcpserver: fork-failed pause-ms=1000 error="Resource temporarily unavailable"$' "$T/nproc.log"
+    wait $pids
+    talk --send 'bye\n' "$PORT" >"$T/out"
+    expect_eq "and once children end, clients are served again" "hello 127.0.0.1" "$(cat "$T/out")"
+    check "the server survived it" kill -0 "$PID"
     stop "$PID"
 else
     skip "-u/-g" "needs root"
