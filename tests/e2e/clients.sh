@@ -129,6 +129,7 @@ expect_eq "mpop (APOP) succeeds" 0 $?
 expect_grep "mpop logs in with APOP" '^--> APOP ' "$T/mp-apop.out"
 compare_fetched "mpop (APOP) delivers every message whole" "$T/c/mp-apop"
 expect_eq "mpop (keep off) leaves the server's Maildir empty" 0 "$(maildir_count)"
+wait_log "$T/apop.log" "postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.1 mech=apop"
 expect_grep "the server logs the APOP login" "postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.1 mech=apop" "$T/apop.log"
 
 # --- Python's poplib ---------------------------------------------------------------------------

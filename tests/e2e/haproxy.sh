@@ -46,6 +46,10 @@ for i in 1 2; do
 done
 expect_eq "POP3S sessions (TLS at HAProxy) succeed" 2 "$ok_tls"
 
+for _ in $(seq 100); do
+    [ "$(cat "$T/node1.log" "$T/node2.log" | grep -c "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 ")" -ge 8 ] && break
+    sleep 0.1
+done
 for node in node1 node2; do
     n=$(grep -cE '^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1$' "$T/$node.log")
     check "$node served sessions, and saw the client as 127.0.0.2 ($n)" test "$n" -ge 1

@@ -66,6 +66,8 @@ load "$CHAIN_PORT" 1 1 >/dev/null 2>&1
 load "$CHAIN_PORT" 200 20 >"$T/many.out" 2>&1
 expect_grep "200 sessions from 20 concurrent clients all succeed" '^sessions 200/200 ' "$T/many.out"
 echo "# $(head -n 1 "$T/many.out")"
+wait_log "$T/many.log" '^postern-popup: login-ok ' 201
+wait_log "$T/many.log" '^postern-tcpserver: end pid=[0-9]+ status=0$' 201
 expect_eq "200 logins logged (and the first)" 201 "$(grep -c '^postern-popup: login-ok ' "$T/many.log")"
 expect_eq "every child ended with status 0" 201 "$(grep -cE '^postern-tcpserver: end pid=[0-9]+ status=0$' "$T/many.log")"
 expect_eq "the Maildir still holds its 5 messages" 5 "$(maildir_count)"

@@ -27,6 +27,8 @@ compare_fetched "under tcpserver: curl retrieves each message whole" "$T/got"
 talk --send "USER $MAIL_USER\r\nPASS $CHAIN_PASS\r\nDELE 2\r\nQUIT\r\n" "$PORT" >"$T/dele"
 expect_grep "under tcpserver: a pipelined session with DELE is answered" '^\+OK bye' "$T/dele"
 expect_eq "under tcpserver: DELE takes effect at QUIT" "3" "$(maildir_count)"
+wait_log "$T/tcpserver.log" '^postern-popup: login-ok user=.* remote=127\.0\.0\.1 ' 6
+wait_log "$T/tcpserver.log" '^tcpserver: end [0-9]+ status 0$' 6
 expect_grep "postern-popup logs tcpserver's TCPREMOTEIP" '^postern-popup: login-ok user=.* remote=127\.0\.0\.1 ' "$T/tcpserver.log"
 expect_grep "and tcpserver logs the child's end" '^tcpserver: end [0-9]+ status 0$' "$T/tcpserver.log"
 stop_server "$pid"

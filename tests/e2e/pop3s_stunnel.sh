@@ -53,6 +53,7 @@ mkdir -p "$T/fetched" && cp "$T/got" "$T/fetched/2"
 compare_fetched "and retrieves the message whole" "$T/fetched" 1
 timeout 30 curl -sS --user "$MAIL_USER:$CHAIN_PASS" "pop3s://127.0.0.1:$TLS_PORT/2" >/dev/null 2>"$T/untrusted.err"
 expect_eq "without the CA certificate curl refuses the server (exit 60)" 60 $?
+wait_log "$T/backend.log" "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 "
 expect_grep "postern reads the client's address from stunnel's PROXY header" \
     "^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1\$" "$T/backend.log"
 expect_grep "and logs the login from the client's address" \

@@ -49,6 +49,7 @@ fill_maildir
 serve_inetd systemd env POSTERN_PASSWD_FILE="$T/passwd" POSTERN_FAIL_DELAY=100 $exec_start
 timeout 20 curl -sS --user "$MAIL_USER:$CHAIN_PASS" "pop3://127.0.0.1:$PORT/1" >"$T/got" 2>&1
 expect_grep "postern-pop3@.service's command serves a session, socket on stdin/stdout" '^Subject: e2e message 1' "$T/got"
+wait_log "$T/systemd.log" '^postern-popup: login-ok user=.* remote=127\.0\.0\.1 '
 expect_grep "and postern-popup finds the client's address without UCSPI" '^postern-popup: login-ok user=.* remote=127\.0\.0\.1 ' "$T/systemd.log"
 
 line=$(grep -v '^#' "$root/service/inetd/inetd.conf" | grep . | head -n 1)
