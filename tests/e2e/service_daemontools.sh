@@ -66,8 +66,8 @@ for _ in $(seq 50); do grep -q ' deny pid=' "$log" && break; sleep 0.1; done
 expect_grep "and the deny is logged" 'postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.1 rule=1$' "$log"
 
 svc -d "$s"
-for _ in $(seq 50); do svstat "$s" | grep -q ': down' && break; sleep 0.1; done
-expect_grep "svc -d stops it" ': down ' <(svstat "$s")
+for _ in $(seq 150); do svstat "$s" >"$T/svstat" 2>&1; grep -q ': down ' "$T/svstat" && break; sleep 0.1; done
+expect_grep "svc -d stops it" ': down ' "$T/svstat"
 check "nothing listens any more" bash -c "! python3 -c \"import socket; socket.create_connection(('127.0.0.1', $PORT), 1)\" 2>/dev/null"
-for _ in $(seq 50); do grep -q 'stopped active=0' "$log" && break; sleep 0.1; done
+for _ in $(seq 150); do grep -q 'stopped active=0' "$log" && break; sleep 0.1; done
 expect_grep "its stop is logged" 'postern-tcpserver: stopped active=0$' "$log"
