@@ -1,10 +1,10 @@
 // The POP3 commands of the TRANSACTION state (RFC 1939, RFC 2449 CAPA, and
 // qmail's LAST), one handler each, found through the table at the bottom.
 #include <strings.h>
-#include <array>
 #include <cerrno>
 #include <cstring>
 
+#include "command_line.hpp"
 #include "env.hpp"
 #include "log.hpp"
 #include "message_encoding.hpp"
@@ -40,46 +40,40 @@ void Session::stat(std::string_view args) {
     out_.put("\r\n");
 }
 
-void Session::list(std::string_view args) {
+// LIST and UIDL: with an argument "+OK n value"; without, a line for every
+// message not deleted, after the header the caller wrote.
+void Session::answer_per_message(std::string_view args, void (Session::*put_value)(size_t)) {
     if (!args.empty()) {
         auto index = message_argument(args);
         if (!index) return;
         out_.put("+OK ");
         out_.put(args);
         out_.put(" ");
-        out_.put_number(drop_.messages[*index].size);
+        (this->*put_value)(*index);
         out_.put("\r\n");
         return;
     }
-    maildrop_summary("+OK ");
     for (size_t i = 0; i < drop_.messages.count(); ++i) {
         if (deleted_[i]) continue;
         out_.put_number(i + 1);
         out_.put(" ");
-        out_.put_number(drop_.messages[i].size);
+        (this->*put_value)(i);
         out_.put("\r\n");
     }
     out_.put(".\r\n");
 }
 
+void Session::put_size(size_t index) { out_.put_number(drop_.messages[index].size); }
+void Session::put_unique_id(size_t index) { out_.put(unique_id(drop_.messages.base(index))); }
+
+void Session::list(std::string_view args) {
+    if (args.empty()) maildrop_summary("+OK ");
+    answer_per_message(args, &Session::put_size);
+}
+
 void Session::uidl(std::string_view args) {
-    if (!args.empty()) {
-        auto index = message_argument(args);
-        if (!index) return;
-        out_.put("+OK ");
-        out_.put(args);
-        out_.put(" ");
-        out_.put_line(unique_id(drop_.messages.base(*index)));
-        return;
-    }
-    ok("unique-id listing follows");
-    for (size_t i = 0; i < drop_.messages.count(); ++i) {
-        if (deleted_[i]) continue;
-        out_.put_number(i + 1);
-        out_.put(" ");
-        out_.put_line(unique_id(drop_.messages.base(i)));
-    }
-    out_.put(".\r\n");
+    if (args.empty()) ok("unique-id listing follows");
+    answer_per_message(args, &Session::put_unique_id);
 }
 
 void Session::retr(std::string_view args) {
@@ -180,11 +174,7 @@ void Session::quit(std::string_view args) {
 }
 
 CommandHandler find_command(std::string_view keyword) {
-    struct Entry {
-        const char* name;
-        CommandHandler handler;
-    };
-    static constexpr std::array<Entry, 11> table{{
+    static constexpr CommandEntry<CommandHandler> table[] = {
         {"stat", &Session::stat},
         {"list", &Session::list},
         {"uidl", &Session::uidl},
@@ -196,11 +186,8 @@ CommandHandler find_command(std::string_view keyword) {
         {"last", &Session::last},
         {"capa", &Session::capa},
         {"quit", &Session::quit},
-    }};
-    for (const Entry& entry : table)
-        if (keyword.size() == std::strlen(entry.name) && strncasecmp(keyword.data(), entry.name, keyword.size()) == 0)
-            return entry.handler;
-    return nullptr;
+    };
+    return find_handler<CommandHandler>(table, keyword);
 }
 
 }  // namespace postern::pop3d

@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include "command_line.hpp"
 #include "env.hpp"
 #include "log.hpp"
 
@@ -37,9 +38,7 @@ EndReason Session::run() {
 }
 
 void Session::dispatch(std::string_view line) {
-    size_t space = line.find(' ');
-    std::string_view keyword = line.substr(0, space);
-    std::string_view args = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    auto [keyword, args] = split_command(line);
     CommandHandler handler = find_command(keyword);
     if (!handler) return err("unknown command");
     (this->*handler)(args);

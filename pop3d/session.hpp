@@ -64,6 +64,9 @@ private:
     std::optional<size_t> message_argument(std::string_view arg);
     bool no_arguments(std::string_view args);
     void send_message(size_t index, uint64_t body_lines);
+    void answer_per_message(std::string_view args, void (Session::*put_value)(size_t));
+    void put_size(size_t index);
+    void put_unique_id(size_t index);
     void ok(std::string_view text) {
         out_.put("+OK ");
         out_.put_line(text);

@@ -1,6 +1,7 @@
 #include "authorization.hpp"
 
 
+#include "command_line.hpp"
 #include "log.hpp"
 
 namespace postern::popup {
@@ -50,9 +51,7 @@ Outcome Authorization::run() {
 }
 
 void Authorization::dispatch(std::string_view line) {
-    size_t space = line.find(' ');
-    std::string_view keyword = line.substr(0, space);
-    std::string_view args = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    auto [keyword, args] = split_command(line);
     CommandHandler handler = find_command(keyword);
     if (!handler) return err("authorization first");
     (this->*handler)(args);

@@ -2,11 +2,11 @@
 // the table at the bottom. Anything else, transaction commands included,
 // gets "-ERR authorization first".
 #include <strings.h>
-#include <array>
 #include <cerrno>
 #include <cstring>
 
 #include "authorization.hpp"
+#include "command_line.hpp"
 #include "log.hpp"
 #include "sasl_plain.hpp"
 
@@ -141,11 +141,7 @@ void Authorization::quit(std::string_view) {
 }
 
 CommandHandler find_command(std::string_view keyword) {
-    struct Entry {
-        const char* name;
-        CommandHandler handler;
-    };
-    static constexpr std::array<Entry, 8> table{{
+    static constexpr CommandEntry<CommandHandler> table[] = {
         {"user", &Authorization::user},
         {"pass", &Authorization::pass},
         {"apop", &Authorization::apop},
@@ -154,11 +150,8 @@ CommandHandler find_command(std::string_view keyword) {
         {"stls", &Authorization::stls},
         {"noop", &Authorization::noop},
         {"quit", &Authorization::quit},
-    }};
-    for (const Entry& entry : table)
-        if (keyword.size() == std::strlen(entry.name) && strncasecmp(keyword.data(), entry.name, keyword.size()) == 0)
-            return entry.handler;
-    return nullptr;
+    };
+    return find_handler<CommandHandler>(table, keyword);
 }
 
 }  // namespace postern::popup
