@@ -21,8 +21,12 @@ std::optional<uint64_t> name_field(std::string_view fields, char key) {
 
 uint64_t maildir_time(std::string_view name) {
     uint64_t time = 0;
-    for (size_t i = 0; i < name.size() && i < 18 && name[i] >= '0' && name[i] <= '9'; ++i)
-        time = time * 10 + uint64_t(name[i] - '0');
+    size_t digits = std::min<size_t>(name.size(), 18);
+    for (size_t i = 0; i < digits; ++i) {
+        unsigned digit = unsigned(name[i]) - '0';
+        if (digit > 9) break;
+        time = time * 10 + digit;
+    }
     return time;
 }
 

@@ -8,13 +8,22 @@ namespace postern {
 
 void MessageList::add(std::string_view name, bool in_new) {
     MaildirName parsed = parse_maildir_name(name);
+    uint64_t size = parsed.transmit_size && *parsed.transmit_size < unknown_size ? *parsed.transmit_size : unknown_size;
+    add_sized(name, size, parsed.base.size(), parsed.time);
+    entries_.back().in_new = in_new;
+}
+
+void MessageList::add_sized(std::string_view name, uint64_t size) {
+    add_sized(name, size, std::min(name.find(':'), name.size()), maildir_time(name));
+}
+
+void MessageList::add_sized(std::string_view name, uint64_t size, size_t base_len, uint64_t time) {
     MessageEntry entry;
-    entry.time = delivery_time(parsed.time);
-    entry.in_new = in_new;
+    entry.time = delivery_time(time);
+    entry.size = size;
     entry.name_at = uint32_t(arena_.size());
     entry.name_len = std::min<size_t>(name.size(), 255) & 0xff;
-    entry.base_len = std::min<size_t>(parsed.base.size(), 255) & 0xff;
-    if (parsed.transmit_size && *parsed.transmit_size < unknown_size) entry.size = *parsed.transmit_size;
+    entry.base_len = std::min<size_t>(base_len, 255) & 0xff;
     arena_.append(name);
     entries_.push_back(entry);
 }

@@ -25,6 +25,8 @@ static_assert(sizeof(MessageEntry) == 16);
 class MessageList {
 public:
     void add(std::string_view name, bool in_new = false);
+    // A message whose size is known already (from the cache): the name needs no parsing for it.
+    void add_sized(std::string_view name, uint64_t size);
     size_t count() const { return entries_.size(); }
     MessageEntry& operator[](size_t i) { return entries_[i]; }
     const MessageEntry& operator[](size_t i) const { return entries_[i]; }
@@ -48,6 +50,8 @@ public:
     }
 
 private:
+    void add_sized(std::string_view name, uint64_t size, size_t base_len, uint64_t time);
+
     std::vector<MessageEntry> entries_;
     std::string arena_;
 };

@@ -116,8 +116,7 @@ CacheUse load_cached_listing(int maildir_fd, const DirStamps& now, MessageList& 
     std::string dirs;
     bool valid = read_cache(maildir_fd, dirs, [&](uint64_t size, std::string_view name) {
         if (dirs != now.text || list.count() >= max_messages) return false;
-        list.add(name);
-        list[list.count() - 1].size = size;
+        list.add_sized(name, size);
         return true;
     });
     if (!valid || dirs != now.text) {
