@@ -113,6 +113,11 @@ DirStamps stamp_directories(int maildir_fd, time_t now) {
 CacheUse load_cached_listing(int maildir_fd, const DirStamps& now, MessageList& list, size_t max_messages) {
     CacheUse use;
     if (!now.settled()) return use;
+    // Room for what the file can hold, so the list is never copied as it grows (untouched pages cost nothing).
+    struct stat st{};
+    if (::fstatat(maildir_fd, maildir_cache_file, &st, AT_SYMLINK_NOFOLLOW) != 0) return use;
+    size_t bytes = size_t(st.st_size);
+    list.reserve(std::min(bytes / 32, max_messages), bytes);
     std::string dirs;
     bool valid = read_cache(maildir_fd, dirs, [&](uint64_t size, std::string_view name) {
         if (dirs != now.text || list.count() >= max_messages) return false;
