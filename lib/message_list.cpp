@@ -28,6 +28,13 @@ void MessageList::add_sized(std::string_view name, uint64_t size, size_t base_le
     entries_.push_back(entry);
 }
 
+void MessageList::renamed(size_t i, std::string_view name) {
+    entries_[i].name_at = uint32_t(arena_.size());
+    entries_[i].name_len = std::min<size_t>(name.size(), 255) & 0xff;
+    entries_[i].in_new = false;
+    arena_.append(name);
+}
+
 void MessageList::reserve(size_t messages, size_t name_bytes) {
     entries_.reserve(messages);
     arena_.reserve(name_bytes);

@@ -36,6 +36,8 @@ public:
     // The time prefix as stored and compared: clamped to 32 bits.
     static uint32_t delivery_time(uint64_t time) { return uint32_t(std::min<uint64_t>(time, UINT32_MAX)); }
 
+    // The message's file is now `name` in cur/ (its flags changed); the unique part stays.
+    void renamed(size_t i, std::string_view name);
     // Delivery order: the time prefix of the unique name, then the name.
     void sort_by_delivery();
     static bool delivered_before(uint64_t time_a, std::string_view base_a, uint64_t time_b, std::string_view base_b) {

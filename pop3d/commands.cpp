@@ -103,9 +103,14 @@ void Session::top(std::string_view args) {
 // anything is sent; a read error mid-message cannot be, so it ends the session.
 void Session::send_message(size_t index, uint64_t body_lines) {
     Fd file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
+    int error = errno;  // what opening it said, kept across the search for a rename
+    if (!file && error == ENOENT && follow_renames(drop_, std::span(&index, 1)) == 1) {
+        file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
+        error = errno;
+    }
     if (!file) {
-        log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(errno);
-        return err(errno == ENOENT ? "[SYS/PERM] message is gone: it was deleted by another session"
+        log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(error);
+        return err(error == ENOENT ? "[SYS/PERM] message is gone: it was deleted by another session"
                                    : "[SYS/TEMP] cannot read message");
     }
     if (body_lines == MessageEncoder::whole_message) {
@@ -116,7 +121,7 @@ void Session::send_message(size_t index, uint64_t body_lines) {
         ok("top of message follows");
     }
     MessageEncoder encoder(out_, body_lines);
-    int error = read_chunks(file.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
+    error = read_chunks(file.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
                             [&](std::string_view chunk) { return encoder.feed(chunk) && !out_.failed(); });
     if (error) {
         log_event("read-error").kv("file", drop_.messages.name(index)).err(error);

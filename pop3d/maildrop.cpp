@@ -5,6 +5,9 @@
 #include <cerrno>
 #include <ctime>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "log.hpp"
 #include "maildir_scan.hpp"
@@ -51,6 +54,19 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
     return {};
 }
 }  // namespace
+
+size_t follow_renames(Maildrop& drop, std::span<const size_t> messages) {
+    std::unordered_map<std::string_view, size_t> missing;
+    for (size_t i : messages) missing.emplace(drop.messages.base(i), i);
+    std::vector<std::pair<size_t, std::string>> found;
+    for_each_file(drop.dir.get(), "cur", [&](std::string_view name) {
+        auto it = missing.find(name.substr(0, name.find(':')));
+        if (it != missing.end()) found.emplace_back(it->second, name);
+        return found.size() < missing.size();
+    });
+    for (const auto& [i, name] : found) drop.messages.renamed(i, name);  // after the loop: the arena may move
+    return found.size();
+}
 
 OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
     drop.dir.reset(::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));

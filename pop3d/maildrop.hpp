@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "fd.hpp"
 #include "message_list.hpp"
@@ -26,6 +27,11 @@ struct OpenResult {
     int error = 0;
     const char* where = "";
 };
+
+// After ENOENT on these messages: finds them again, in one pass over cur/,
+// when another session or program only changed their flags (renamed them),
+// and updates their names. Returns how many were found.
+size_t follow_renames(Maildrop& drop, std::span<const size_t> messages);
 
 OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop);
 

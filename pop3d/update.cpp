@@ -13,36 +13,44 @@ namespace postern::pop3d {
 namespace {
 std::string path(std::string_view dir, std::string_view name) { return std::string(dir) + "/" + std::string(name); }
 
-// A message another session already removed counts as deleted: the client's wish holds.
-bool remove_message(int maildir_fd, const MessageList& list, size_t i) {
-    return ::unlinkat(maildir_fd, path(list.dir(i), list.name(i)).c_str(), 0) == 0 || errno == ENOENT;
+bool unlink_message(const Maildrop& drop, size_t i) {
+    return ::unlinkat(drop.dir.get(), path(drop.messages.dir(i), drop.messages.name(i)).c_str(), 0) == 0;
 }
 
-void mark_seen(int maildir_fd, const MessageList& list, size_t i) {
+bool rename_seen(const Maildrop& drop, size_t i) {
+    const MessageList& list = drop.messages;
     std::string seen = maildir_name_with_flag(list.name(i), 'S');
-    if (seen == list.name(i) && list.dir(i) == "cur") return;
+    if (seen == list.name(i) && list.dir(i) == "cur") return true;
     std::string from = path(list.dir(i), list.name(i));
-    if (::renameat(maildir_fd, from.c_str(), maildir_fd, path("cur", seen).c_str()) != 0 && errno != ENOENT)
-        log_event("flag-failed").kv("file", list.name(i)).err(errno);
+    return ::renameat(drop.dir.get(), from.c_str(), drop.dir.get(), path("cur", seen).c_str()) == 0;
+}
+
+// One message's change. A message another session removed counts as deleted
+// (the client's wish holds) and needs no flag; ENOENT is reported to the
+// caller only when `missing` is given, to look for a rename first.
+void update_message(Maildrop& drop, size_t i, bool deleted, SessionTotals& totals, std::vector<size_t>* missing) {
+    bool done = deleted ? unlink_message(drop, i) : rename_seen(drop, i);
+    if (!done && errno == ENOENT && missing) return missing->push_back(i);
+    if (deleted && (done || errno == ENOENT)) {
+        ++totals.deleted;
+        totals.deleted_octets += drop.messages[i].size;
+    } else if (deleted) {
+        ++totals.delete_failures;
+        log_event("delete-failed").kv("file", drop.messages.name(i)).err(errno);
+    } else if (!done && errno != ENOENT) {
+        log_event("flag-failed").kv("file", drop.messages.name(i)).err(errno);
+    }
 }
 }  // namespace
 
 void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std::vector<uint8_t>& retrieved,
                   SessionTotals& totals) {
-    const MessageList& list = drop.messages;
-    for (size_t i = 0; i < list.count(); ++i) {
-        if (deleted[i]) {
-            if (remove_message(drop.dir.get(), list, i)) {
-                ++totals.deleted;
-                totals.deleted_octets += list[i].size;
-            } else {
-                ++totals.delete_failures;
-                log_event("delete-failed").kv("file", list.name(i)).err(errno);
-            }
-        } else if (retrieved[i]) {
-            mark_seen(drop.dir.get(), list, i);
-        }
-    }
+    std::vector<size_t> missing;  // renamed or removed by someone else since the scan
+    for (size_t i = 0; i < drop.messages.count(); ++i)
+        if (deleted[i] || retrieved[i]) update_message(drop, i, deleted[i], totals, &missing);
+    if (missing.empty()) return;
+    follow_renames(drop, missing);
+    for (size_t i : missing) update_message(drop, i, deleted[i], totals, nullptr);
 }
 
 }  // namespace postern::pop3d

@@ -164,6 +164,20 @@ expect_grep "a message another session deleted gives -ERR on RETR" '^-ERR \[SYS/
 expect_grep "and the session goes on" '^Subject: b' out.a
 expect_eq "nothing else is lost" "1700000002.b.h:2,S" "$(ls two/cur)"
 
+# --- another session changes flags while this one is open ------------------------------------
+make_maildir flags
+for n in 1 2 3; do deliver flags 170000000$n.f$n.h "Subject: f$n\n\n"; done
+session flags 'QUIT\r\n'
+open_session b flags
+mv flags/cur/1700000001.f1.h:2, flags/cur/1700000001.f1.h:2,S
+mv flags/cur/1700000002.f2.h:2, flags/cur/1700000002.f2.h:2,F
+mv flags/cur/1700000003.f3.h:2, flags/cur/1700000003.f3.h:2,T
+say b 'RETR 1\r\nDELE 2\r\nRETR 3\r\nQUIT\r\n'
+close_session b
+expect_eq "a message renamed by another session is still retrieved" 2 "$(grep -c '^Subject: f[13]' out.b)"
+expect_eq "and still deleted at QUIT, and flagged seen" "1700000001.f1.h:2,S|1700000003.f3.h:2,ST" "$(ls flags/cur | paste -sd'|')"
+expect_grep "the session's log counts the deletion" 'deleted=1/' log.b
+
 # --- exclusive access as a policy ------------------------------------------------------
 make_maildir lock
 deliver lock 1700000001.l.h 'Subject: l\n\n'
