@@ -37,7 +37,7 @@ trap 'eval "$exit_hooks"' EXIT
 trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || die "make bench runs as root: it creates a user and starts Dovecot"
-sh bench/deps.sh || die "cannot install the packages in bench/deps.txt"
+sh tests/deps.sh bench/deps.txt || die "cannot install the packages in bench/deps.txt"
 mkdir -p "$B/logs"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
