@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "log.hpp"
+#include "maildir_cache.hpp"
 #include "maildir_scan.hpp"
 #include "message_file.hpp"
-#include "maildir_cache.hpp"
 
 namespace postern::pop3d {
 
@@ -32,7 +32,7 @@ void size_unknown_messages(Maildrop& drop) {
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].size != unknown_size) continue;
         if (auto size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk)) list[i].size = *size;
-        else log_event("unreadable-message").kv("file", list.name(i)).err(errno);
+        else log_event("message-unreadable").kv("file", list.name(i)).err(errno);
         ++drop.files_read;
     }
     list.drop_unsized();
