@@ -2,7 +2,7 @@
 # postern-checkpass and postern-passwd without privileges: a checkpass that
 # is not root logs in only the user it runs as, so every login here comes
 # from a password file whose entries map to that user. Run as root, the
-# script creates a user and runs everything as that user. Also the issue's
+# script creates a user and runs everything as that user. Also the
 # whole chain from a shell pipe: postern-popup, postern-checkpass,
 # postern-pop3d.
 . "$(dirname "$0")/lib.sh"
@@ -140,7 +140,7 @@ chain() {
 }
 answers() { tr -d '\r' <"$T/out"; }
 chain 'USER alice\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
-expect_eq "the issue's pipe: USER alice / PASS secret / STAT / QUIT" "+OK POP3 ready
+expect_eq "the whole chain from a shell pipe: USER alice / PASS secret / STAT / QUIT" "+OK POP3 ready
 +OK send PASS
 +OK maildrop has 2 messages (42 octets)
 +OK 2 42
