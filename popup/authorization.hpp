@@ -72,6 +72,7 @@ private:
     void child_failed(const LoginRequest& request, int status);
     void child_crashed(const LoginRequest& request, int signal);
     void child_not_started(const LoginRequest& request, int error);
+    void unavailable();
     void credentials_too_long(const LoginRequest& request);
 
     void ok(std::string_view text);

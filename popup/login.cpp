@@ -69,8 +69,7 @@ void Authorization::child_failed(const LoginRequest& request, int status) {
         .kv("remote", remote_)
         .kv("mech", request.mechanism)
         .kv("status", status);
-    err("[SYS/TEMP] authentication temporarily unavailable, try again later");
-    end_ = Outcome::temporary_failure;
+    unavailable();
 }
 
 void Authorization::child_crashed(const LoginRequest& request, int signal) {
@@ -79,12 +78,16 @@ void Authorization::child_crashed(const LoginRequest& request, int signal) {
         .kv("remote", remote_)
         .kv("mech", request.mechanism)
         .kv("signal", signal);
-    err("[SYS/TEMP] authentication temporarily unavailable, try again later");
-    end_ = Outcome::temporary_failure;
+    unavailable();
 }
 
 void Authorization::child_not_started(const LoginRequest& request, int error) {
     log_event("child-failed").kv("user", request.user).kv("remote", remote_).err(error);
+    unavailable();
+}
+
+// The client's answer, and the end, for every way the check could not be made.
+void Authorization::unavailable() {
     err("[SYS/TEMP] authentication temporarily unavailable, try again later");
     end_ = Outcome::temporary_failure;
 }
