@@ -30,7 +30,7 @@ stop_demo() {
 }
 
 # (LeakSanitizer cannot run under strace: a sanitizer build skips its leak check here.)
-run_demo demo env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -o "$T/trace" -e trace=openat,creat,mkdir,rename,renameat,renameat2,unlink,unlinkat,link,linkat,symlink
+run_demo demo env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -ff -o "$T/trace" -e trace=openat,creat,mkdir,rename,renameat,renameat2,unlink,unlinkat,link,linkat,symlink
 check "the demo prints its address" test -n "$DEMO_PORT"
 list_line=$(grep -E '^  curl pop3://demo:demo@127\.0\.0\.1:[0-9]+/ ' "$T/demo.out" | sed 's/ *#.*//')
 get_line=$(grep -E '^  curl pop3://demo:demo@127\.0\.0\.1:[0-9]+/1 ' "$T/demo.out" | sed 's/ *#.*//')
@@ -55,8 +55,9 @@ check "nothing listens any more" bash -c "! python3 -c \"import socket; socket.c
 check "no process of the demo is left" bash -c "! pgrep -g $DEMO_PID >/dev/null"
 # Every file the demo and the chain created, changed or removed by absolute
 # path is under its folder (relative paths are the Maildir's, from the home,
-# and mkdir -p's steps down the folder's own path).
-outside=$(grep -E '(openat\(.*O_(WRONLY|RDWR|CREAT)|creat\(|mkdir\(|rename|unlink|link)' "$T/trace" |
+# and mkdir -p's steps down the folder's own path). One trace file per
+# process, so no call is split across lines by another's.
+outside=$(grep -hE '(openat\(.*O_(WRONLY|RDWR|CREAT)|creat\(|mkdir\(|rename|unlink|link)' "$T"/trace.* |
     grep -v '= -1 ' | grep -oE '"/[^"]*"' | tr -d '"' | grep -vE "^($T/demo(/|\$)|/dev/)" | sort -u)
 expect_eq "the demo writes nothing outside its folder" "" "$outside"
 
