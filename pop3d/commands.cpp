@@ -67,11 +67,13 @@ void Session::put_size(size_t index) { out_.put_number(drop_.messages[index].siz
 void Session::put_unique_id(size_t index) { out_.put(unique_id(drop_.messages.base(index))); }
 
 void Session::list(std::string_view args) {
+    if (!listing()) return;
     if (args.empty()) maildrop_summary("+OK ");
     answer_per_message(args, &Session::put_size);
 }
 
 void Session::uidl(std::string_view args) {
+    if (!listing()) return;
     if (args.empty()) ok("unique-id listing follows");
     answer_per_message(args, &Session::put_unique_id);
 }
@@ -121,6 +123,7 @@ void Session::send_message(size_t index, uint64_t body_lines) {
         ok("top of message follows");
     }
     MessageEncoder encoder(out_, body_lines);
+    if (!file_buffer_) file_buffer_.reset(new char[file_buffer_size]);
     error = read_chunks(file.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
                             [&](std::string_view chunk) { return encoder.feed(chunk) && !out_.failed(); });
     if (error) {

@@ -19,7 +19,7 @@
 namespace postern::pop3d {
 
 namespace {
-constexpr std::string_view header = "postern-cache 1";
+constexpr std::string_view first_line = "postern-cache 2";
 constexpr size_t max_cache_line = 512;  // a size and a file name (at most 255) fit easily
 constexpr time_t settle_seconds = 2;     // far above the file system's clock granularity
 
@@ -36,35 +36,62 @@ bool parse_entry(std::string_view line, uint64_t& size, std::string_view& name) 
     return true;
 }
 
-using EntryFn = std::function<bool(uint64_t size, std::string_view name)>;
+struct CacheHeader {
+    std::string dirs;  // the recorded stamps
+    size_t count = 0;
+    uint64_t octets = 0;
+};
 
-// Reads the cache line by line: the recorded stamps into `dirs`, each entry to
-// `entry` (which may stop the reading). True when the whole file was read and valid.
-bool read_cache(int maildir_fd, std::string& dirs, const EntryFn& entry) {
-    Fd fd(::openat(maildir_fd, maildir_cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return false;
+// "messages <count> <octets>"
+bool parse_summary(std::string_view line, CacheHeader& header) {
+    if (!line.starts_with("messages ")) return false;
+    line.remove_prefix(9);
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos) return false;
+    auto count = parse_decimal(line.substr(0, space));
+    auto octets = parse_decimal(line.substr(space + 1));
+    if (!count || !octets) return false;
+    header.count = size_t(*count);
+    header.octets = *octets;
+    return true;
+}
+
+using EntryFn = std::function<bool(uint64_t size, std::string_view name)>;
+enum class CacheRead { complete, stopped, invalid };
+
+// Reads the cache from its start, line by line: its header into `header`, each
+// entry to `entry`, which may stop the reading. `complete` when the whole file
+// was read, valid, and its entries agree with its summary and trailer.
+CacheRead read_cache(int fd, CacheHeader& header, const EntryFn& entry) {
+    if (::lseek(fd, 0, SEEK_SET) != 0) return CacheRead::invalid;
     size_t line_number = 0;
-    uint64_t entries = 0;
-    bool ended = false;
+    uint64_t entries = 0, octets = 0;
+    bool ended = false, stopped = false;
     auto line = [&](std::string_view text) {
         ++line_number;
-        if (line_number == 1) return text == header;
+        if (line_number == 1) return text == first_line;
         if (line_number == 2) {
             if (!text.starts_with("dirs ")) return false;
-            dirs = text.substr(5);
+            header.dirs = text.substr(5);
             return true;
         }
+        if (line_number == 3) return parse_summary(text, header);
         if (ended) return false;  // nothing may follow the trailer
-        if (text.starts_with("end ")) return ended = parse_decimal(text.substr(4)) == entries;
+        if (text.starts_with("end "))
+            return ended = parse_decimal(text.substr(4)) == entries && entries == header.count &&
+                           octets == header.octets;
         uint64_t size;
         std::string_view name;
+        if (!parse_entry(text, size, name)) return false;
         ++entries;
-        return parse_entry(text, size, name) && entry(size, name);
+        octets += size;
+        stopped = !entry(size, name);
+        return !stopped;
     };
     std::string partial;  // a line cut by the end of a chunk
     bool ok = true;
     std::unique_ptr<char[]> buffer(new char[64 * 1024]);
-    int error = read_chunks(fd.get(), std::span<char>(buffer.get(), 64 * 1024), [&](std::string_view chunk) {
+    int error = read_chunks(fd, std::span<char>(buffer.get(), 64 * 1024), [&](std::string_view chunk) {
         for (size_t nl; ok && (nl = chunk.find('\n')) != std::string_view::npos; chunk.remove_prefix(nl + 1)) {
             if (partial.empty()) {
                 ok = line(chunk.substr(0, nl));
@@ -78,7 +105,12 @@ bool read_cache(int maildir_fd, std::string& dirs, const EntryFn& entry) {
         ok = ok && partial.size() <= max_cache_line;
         return ok;
     });
-    return ok && !error && ended && partial.empty();
+    if (stopped) return CacheRead::stopped;
+    return ok && !error && ended && partial.empty() ? CacheRead::complete : CacheRead::invalid;
+}
+
+Fd open_cache(int maildir_fd) {
+    return Fd(::openat(maildir_fd, maildir_cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 }
 
 int compare_delivery(uint32_t time_a, std::string_view base_a, uint32_t time_b, std::string_view base_b) {
@@ -110,35 +142,39 @@ DirStamps stamp_directories(int maildir_fd, time_t now) {
     return {text};
 }
 
-CacheUse load_cached_listing(int maildir_fd, const DirStamps& now, MessageList& list, size_t max_messages) {
-    CacheUse use;
-    if (!now.settled()) return use;
-    // Room for what the file can hold, so the list is never copied as it grows (untouched pages cost nothing).
+std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps& now, size_t max_messages) {
+    if (!now.settled()) return std::nullopt;
+    CachedListing cached{open_cache(maildir_fd)};
+    if (!cached.file) return std::nullopt;
+    CacheHeader header;
+    CacheRead read = read_cache(cached.file.get(), header, [](uint64_t, std::string_view) { return false; });
+    if (read == CacheRead::invalid || header.dirs != now.text || header.count > max_messages) return std::nullopt;
+    cached.count = header.count;
+    cached.octets = header.octets;
+    return cached;
+}
+
+bool read_cached_listing(const CachedListing& cached, MessageList& list) {
+    // Room for all of it at once, so the list is never copied as it grows.
     struct stat st{};
-    if (::fstatat(maildir_fd, maildir_cache_file, &st, AT_SYMLINK_NOFOLLOW) != 0) return use;
-    size_t bytes = size_t(st.st_size);
-    list.reserve(std::min(bytes / 32, max_messages), bytes);
-    std::string dirs;
-    bool valid = read_cache(maildir_fd, dirs, [&](uint64_t size, std::string_view name) {
-        if (dirs != now.text || list.count() >= max_messages) return false;
+    list.reserve(cached.count, ::fstat(cached.file.get(), &st) == 0 ? size_t(st.st_size) : 0);
+    CacheHeader header;
+    CacheRead read = read_cache(cached.file.get(), header, [&](uint64_t size, std::string_view name) {
         list.add_sized(name, size);
         return true;
     });
-    if (!valid || dirs != now.text) {
-        list.clear();
-        return use;
-    }
-    use.present = use.listing = true;
-    use.hits = list.count();
-    use.dirs = dirs;
-    return use;
+    bool listed = read == CacheRead::complete && header.count == cached.count && header.octets == cached.octets;
+    if (!listed) list.clear();
+    return listed;
 }
 
 CacheUse apply_cached_sizes(int maildir_fd, MessageList& list) {
     CacheUse use;
     std::vector<uint32_t> filled;  // undone if the cache proves damaged at its end
     size_t next = 0;
-    bool valid = read_cache(maildir_fd, use.dirs, [&](uint64_t size, std::string_view name) {
+    Fd fd = open_cache(maildir_fd);
+    CacheHeader header;
+    bool valid = fd && read_cache(fd.get(), header, [&](uint64_t size, std::string_view name) {
         std::string_view base = name.substr(0, name.find(':'));
         uint32_t time = MessageList::delivery_time(maildir_time(base));
         int order = -1;
@@ -155,9 +191,10 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list) {
             ++use.stale;
         }
         return true;
-    });
+    }) == CacheRead::complete;
     if (valid) {
         use.present = true;
+        use.dirs = header.dirs;
         return use;
     }
     for (uint32_t i : filled) list[i].size = unknown_size;
@@ -169,20 +206,28 @@ bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamp
     Fd fd(::openat(maildir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) return false;
     Writer out(fd.get(), 64 * 1024);
-    out.put(header);
-    out.put("\ndirs ");
-    bool listing_complete = true;  // messages served from new/ are not in the cache's listing
-    for (size_t i = 0; i < list.count(); ++i) listing_complete = listing_complete && !list[i].in_new;
-    out.put(listing_complete ? std::string_view(stamps.text) : "-");
-    out.put("\n");
+    // Messages served from new/ are not in the cache's listing, which is then incomplete.
     size_t count = 0;
+    uint64_t octets = 0;
+    for (size_t i = 0; i < list.count(); ++i) {
+        if (list[i].in_new) continue;
+        ++count;
+        octets += list[i].size;
+    }
+    out.put(first_line);
+    out.put("\ndirs ");
+    out.put(count == list.count() ? std::string_view(stamps.text) : "-");
+    out.put("\nmessages ");
+    out.put_number(count);
+    out.put(" ");
+    out.put_number(octets);
+    out.put("\n");
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].in_new) continue;
         out.put_number(list[i].size);
         out.put(" ");
         out.put(list.name(i));
         out.put("\n");
-        ++count;
     }
     out.put("end ");
     out.put_number(count);

@@ -3,23 +3,29 @@
 // they were listed.
 //  - While both directories are unchanged since a listing taken when they had
 //    settled (no change in the 2 seconds before), a session takes its list from
-//    the cache and reads no directory: a large Maildir opens in a few ms.
+//    the cache and reads no directory. It reads only the summary line at first:
+//    the count and octets answer the login and STAT, and the listing itself is
+//    read from the same open file (a snapshot: the cache is only ever replaced
+//    by a rename) when a command first needs it.
 //  - Otherwise the directories are scanned, and the cache still supplies the
 //    sizes, so no message file is read twice.
 // It is a cache: damaged or foreign means ignored and rebuilt, and a Maildir
 // that cannot be written to simply goes without.
 //
 // Format (text):
-//   postern-cache 1
+//   postern-cache 2
 //   dirs <new/ stamp> <cur/ stamp>      ("dirs -" when the listing had not settled)
+//   messages <count> <octets>
 //   <octets> <file name in cur/>
 //   ...
 //   end <count>
 #pragma once
 #include <cstddef>
 #include <ctime>
+#include <optional>
 #include <string>
 
+#include "fd.hpp"
 #include "message_list.hpp"
 
 namespace postern::pop3d {
@@ -35,14 +41,23 @@ DirStamps stamp_directories(int maildir_fd, time_t now);
 
 struct CacheUse {
     bool present = false;   // a valid cache was there
-    bool listing = false;   // the list came from it, without reading a directory
     size_t hits = 0;        // sizes it supplied
     size_t stale = 0;       // its entries for messages no longer there
     std::string dirs;       // the stamps it recorded
 };
 
-// Fills an empty `list` from the cache when its recorded stamps equal `now`.
-CacheUse load_cached_listing(int maildir_fd, const DirStamps& now, MessageList& list, size_t max_messages);
+// The cache, open, when its recorded stamps equal `now` and it lists at most
+// `max_messages`: its summary read, its listing not yet.
+struct CachedListing {
+    Fd file;
+    size_t count = 0;
+    uint64_t octets = 0;
+};
+std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps& now, size_t max_messages);
+
+// Reads the listing into an empty `list`. False, with `list` empty, when the
+// file proves damaged or disagrees with its summary.
+bool read_cached_listing(const CachedListing& cached, MessageList& list);
 
 // Fills the unknown sizes of a scanned `list`, sorted by delivery.
 CacheUse apply_cached_sizes(int maildir_fd, MessageList& list);

@@ -79,14 +79,28 @@ OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, 
     drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), now);
     // Stamped before the scan: a change during it shows in the next session's stamps.
     DirStamps stamps = stamp_directories(drop.dir.get(), now);
-    CacheUse cache = load_cached_listing(drop.dir.get(), stamps, drop.messages, max_messages);
-    drop.listed_from_cache = cache.listing;
-    if (!cache.listing) {
-        OpenResult scanned = scan_and_size(drop, path, max_messages, stamps);
-        if (scanned.status != OpenStatus::ok) return scanned;
+    drop.deferred = open_cached_listing(drop.dir.get(), stamps, max_messages);
+    drop.listed_from_cache = drop.deferred.has_value();
+    if (drop.deferred) {
+        drop.count = drop.deferred->count;
+        drop.total_octets = drop.deferred->octets;
+        return {};
     }
-    for (size_t i = 0; i < drop.messages.count(); ++i) drop.total_octets += drop.messages[i].size;
+    OpenResult scanned = scan_and_size(drop, path, max_messages, stamps);
+    if (scanned.status != OpenStatus::ok) return scanned;
+    drop.count = drop.messages.count();
+    for (size_t i = 0; i < drop.count; ++i) drop.total_octets += drop.messages[i].size;
     return {};
+}
+
+bool read_deferred_listing(Maildrop& drop) {
+    if (!drop.deferred) return true;
+    if (!read_cached_listing(*drop.deferred, drop.messages)) {
+        ::unlinkat(drop.dir.get(), maildir_cache_file, 0);
+        return false;
+    }
+    drop.deferred.reset();
+    return true;
 }
 
 }  // namespace postern::pop3d

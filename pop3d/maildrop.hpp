@@ -3,16 +3,20 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "fd.hpp"
+#include "maildir_cache.hpp"
 #include "message_list.hpp"
 
 namespace postern::pop3d {
 
 struct Maildrop {
     Fd dir;             // the Maildir; also the lock, when locking is on
-    MessageList messages;
+    MessageList messages;     // empty while the listing is deferred
+    std::optional<CachedListing> deferred;  // the cache to read `messages` from, when first needed
+    size_t count = 0;
     uint64_t total_octets = 0;
     size_t files_read = 0;    // messages whose size had to be read from the file
     size_t tmp_removed = 0;
@@ -32,6 +36,10 @@ struct OpenResult {
 // when another session or program only changed their flags (renamed them),
 // and updates their names. Returns how many were found.
 size_t follow_renames(Maildrop& drop, std::span<const size_t> messages);
+
+// Reads a deferred listing. False when the cache proved damaged: it is then
+// removed, for the next session to scan afresh.
+bool read_deferred_listing(Maildrop& drop);
 
 OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop);
 

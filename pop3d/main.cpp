@@ -62,16 +62,16 @@ void log_loaded(const Maildrop& drop, const char* path) {
     log_event("loaded")
         .kv("user", user_name())
         .kv("maildir", path)
-        .kv("messages", drop.messages.count())
+        .kv("messages", drop.count)
         .kv("octets", drop.total_octets)
         .kv("listing", drop.listed_from_cache ? "cache" : "scan")
         .kv("sized-from-files", drop.files_read)
         .kv("tmp-removed", drop.tmp_removed);
-    if (drop.truncated) log_event("too-many-messages").kv("user", user_name()).kv("served", drop.messages.count());
+    if (drop.truncated) log_event("too-many-messages").kv("user", user_name()).kv("served", drop.count);
 }
 
 void log_end(const Maildrop& drop, const SessionTotals& totals, EndReason reason) {
-    size_t left = drop.messages.count() - totals.deleted;
+    size_t left = drop.count - totals.deleted;
     log_event("end")
         .kv("user", user_name())
         .kv("reason", reason_name(reason))

@@ -11,9 +11,8 @@ Session::Session(Maildrop& drop, const Settings& settings, LineReader& in, Write
       settings_(settings),
       in_(in),
       out_(out),
-      deleted_(drop.messages.count(), 0),
-      retrieved_(drop.messages.count(), 0),
-      file_buffer_(new char[file_buffer_size]) {}
+      deleted_(drop.count, 0),
+      retrieved_(drop.count, 0) {}
 
 // Answers are flushed only when the client has nothing more pipelined, so a
 // whole pipelined session goes out in a few large writes.
@@ -56,10 +55,11 @@ std::optional<size_t> Session::message_argument(std::string_view arg) {
         err("invalid message number");
         return std::nullopt;
     }
-    if (*number == 0 || *number > drop_.messages.count()) {
+    if (*number == 0 || *number > drop_.count) {
         err("no such message");
         return std::nullopt;
     }
+    if (!listing()) return std::nullopt;
     size_t index = size_t(*number - 1);
     if (deleted_[index]) {
         err("message " + std::string(arg) + " already deleted");
@@ -74,11 +74,21 @@ size_t Session::live_count() const {
     return n;
 }
 
+// Sizes are looked at only for deleted messages: a session that deleted
+// nothing needs no listing for its answers.
 uint64_t Session::live_octets() const {
-    uint64_t octets = 0;
+    uint64_t octets = drop_.total_octets;
     for (size_t i = 0; i < deleted_.size(); ++i)
-        if (!deleted_[i]) octets += drop_.messages[i].size;
+        if (deleted_[i]) octets -= drop_.messages[i].size;
     return octets;
+}
+
+bool Session::listing() {
+    if (read_deferred_listing(drop_)) return true;
+    log_event("cache-damaged").kv("file", maildir_cache_file);
+    err("[SYS/TEMP] the maildrop's listing could not be read; try again");
+    end_ = EndReason::read_error;
+    return false;
 }
 
 }  // namespace postern::pop3d

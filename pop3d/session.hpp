@@ -76,6 +76,9 @@ private:
         out_.put_line(text);
     }
     void maildrop_summary(std::string_view prefix);
+    // Reads a deferred listing before a command that needs names or sizes; a
+    // cache that fails then ends the session with -ERR (nothing was changed yet).
+    bool listing();
     size_t live_count() const;
     uint64_t live_octets() const;
 
@@ -88,7 +91,7 @@ private:
     size_t last_accessed_ = 0;
     std::optional<EndReason> end_;  // set by QUIT, or by a failure that ends the session
     static constexpr size_t file_buffer_size = 128 * 1024;
-    std::unique_ptr<char[]> file_buffer_;
+    std::unique_ptr<char[]> file_buffer_;  // allocated by the first RETR or TOP
     SessionTotals totals_;
 };
 

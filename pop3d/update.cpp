@@ -46,7 +46,7 @@ void update_message(Maildrop& drop, size_t i, bool deleted, SessionTotals& total
 void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std::vector<uint8_t>& retrieved,
                   SessionTotals& totals) {
     std::vector<size_t> missing;  // renamed or removed by someone else since the scan
-    for (size_t i = 0; i < drop.messages.count(); ++i)
+    for (size_t i = 0; i < deleted.size(); ++i)
         if (deleted[i] || retrieved[i]) update_message(drop, i, deleted[i], totals, &missing);
     if (missing.empty()) return;
     follow_renames(drop, missing);

@@ -271,7 +271,24 @@ expect_eq "a message removed by another program is gone at once" "+OK 2000 " "$(
 printf 'garbage\n' >big/postern-cache
 session big 'STAT\r\nQUIT\r\n'; first=$(sed -n 2p out)
 expect_eq "a damaged cache is ignored" "+OK 2000 " "$(sed -n 2p out | cut -c1-9)"
-expect_eq "and rebuilt" "postern-cache 1" "$(head -n 1 big/postern-cache)"
+expect_eq "and rebuilt" "postern-cache 2" "$(head -n 1 big/postern-cache)"
+sleep 2.2; session big 'QUIT\r\n'  # a settled listing
+cp big/postern-cache "$T/cache.before"
+session big 'STAT\r\nQUIT\r\n'
+expect_eq "a session on a settled listing answers STAT from the cache's summary" "$first" "$(sed -n 2p out)"
+check "and leaves the cache as it was" cmp -s big/postern-cache "$T/cache.before"
+session big 'STAT\r\nLIST 2000\r\nUIDL 1\r\nQUIT\r\n'
+expect_eq "and reads the listing when a command needs it" \
+    "+OK 2000|+OK 1 1700000000.M111P1003.host" "$(sed -n 3p out | cut -d' ' -f1-2)|$(sed -n 4p out | tr -d '\r')"
+sed -i '5s/^[0-9]*/9/' big/postern-cache  # a size changed under the summary
+session big 'STAT\r\nLIST\r\nQUIT\r\n'
+expect_eq "a listing that disagrees with its summary ends the session with -ERR, nothing changed" \
+    "$first|-ERR [SYS/TEMP] the maildrop's listing could not be read; try again|" \
+    "$(sed -n 2p out)|$(sed -n 3p out | tr -d '\r')|$(sed -n 4p out)"
+expect_grep "and is logged" '^postern-pop3d: cache-damaged file=postern-cache' log
+session big 'LIST 1\r\nQUIT\r\n'
+expect_grep "the next session lists by a scan, and answers" '^\+OK 1 [0-9]' out
+expect_grep "" 'listing=scan' log
 rm big/postern-cache && mkdir big/postern-cache
 session big 'STAT\r\nQUIT\r\n'
 expect_eq "a cache that cannot be written is skipped silently" "$first|0|" \
