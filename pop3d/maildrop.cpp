@@ -31,8 +31,10 @@ void size_unknown_messages(Maildrop& drop) {
     MessageList& list = drop.messages;
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].size != unknown_size) continue;
-        if (auto size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk)) list[i].size = *size;
-        else log_event("message-unreadable").kv("file", list.name(i)).err(errno);
+        auto size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk);
+        if (!size) log_event("message-unreadable").kv("file", list.name(i)).err(errno);
+        else if (*size >= unknown_size) log_event("message-too-large").kv("file", list.name(i)).kv("octets", *size);
+        else list[i].size = *size;
         ++drop.files_read;
     }
     list.drop_unsized();
@@ -56,11 +58,11 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
 }  // namespace
 
 size_t follow_renames(Maildrop& drop, std::span<const size_t> messages) {
-    std::unordered_map<std::string_view, size_t> missing;
+    std::unordered_map<std::string, size_t> missing;
     for (size_t i : messages) missing.emplace(drop.messages.base(i), i);
     std::vector<std::pair<size_t, std::string>> found;
     for_each_file(drop.dir.get(), "cur", [&](std::string_view name) {
-        auto it = missing.find(name.substr(0, name.find(':')));
+        auto it = missing.find(std::string(name.substr(0, name.find(':'))));
         if (it != missing.end()) found.emplace_back(it->second, name);
         return found.size() < missing.size();
     });
