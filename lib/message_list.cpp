@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <utility>
 
 #include "maildir_name.hpp"
 
@@ -11,21 +10,27 @@ namespace postern {
 namespace {
 constexpr size_t max_hosts = 127;  // what MessageEntry::host can number
 
-// Where the host part of a Maildir name lies: after the second '.', up to a
-// ',' or ':' (Dovecot's ",S=" and ",W=", the ":2," info). Empty when there is none.
-std::pair<size_t, size_t> host_span(std::string_view name) {
-    size_t first = name.find('.');
-    size_t second = first == std::string_view::npos ? first : name.find('.', first + 1);
-    if (second == std::string_view::npos) return {0, 0};
-    size_t end = std::min(name.find_first_of(",:", second + 1), name.size());
-    return {second + 1, end};
+// Where the host part of a Maildir name begins: after the second '.', when
+// that comes before any ':' (the host is in the unique part); npos otherwise.
+size_t host_start(std::string_view name) {
+    int dots = 0;
+    for (size_t i = 0; i < name.size() && name[i] != ':'; ++i)
+        if (name[i] == '.' && ++dots == 2) return i + 1;
+    return std::string_view::npos;
+}
+
+// Where it ends: at Dovecot's ",S=" / ",W=" fields, the ":2," info, or the name's end.
+size_t host_end(std::string_view name, size_t from) {
+    while (from < name.size() && name[from] != ',' && name[from] != ':') ++from;
+    return from;
 }
 }  // namespace
 
 void MessageList::store_name(MessageEntry& entry, std::string_view name) {
     name = name.substr(0, 255);
-    auto [from, to] = host_span(name);
-    std::string_view host = name.substr(from, to - from);
+    std::string_view host;
+    size_t from = host_start(name);
+    if (from != std::string_view::npos) host = name.substr(from, host_end(name, from) - from);
     entry.host = 0;
     if (host.size() > 1) {
         if (last_host_ >= hosts_.size() || hosts_[last_host_] != host) {
@@ -37,38 +42,48 @@ void MessageList::store_name(MessageEntry& entry, std::string_view name) {
     }
     entry.name_at = uint32_t(arena_.size());
     if (entry.host) {
+        arena_.push_back(char(from));  // where the host goes back in
         arena_.append(name.substr(0, from));
-        arena_.append(name.substr(to));
+        arena_.append(name.substr(from + host.size()));
     } else {
         arena_.append(name);
     }
     entry.name_len = (arena_.size() - entry.name_at) & 0xff;
 }
 
-size_t MessageList::rebuild(const MessageEntry& entry, char* out) const {
+std::array<std::string_view, 3> MessageList::name_parts(const MessageEntry& entry) const {
     std::string_view stored(arena_.data() + entry.name_at, entry.name_len);
-    if (!entry.host) {
-        std::memcpy(out, stored.data(), stored.size());
-        return stored.size();
-    }
-    // The host went after the stored name's second '.', which is the whole name's.
-    size_t at = host_span(stored).first;
-    const std::string& host = hosts_[entry.host - 1];
-    std::memcpy(out, stored.data(), at);
-    std::memcpy(out + at, host.data(), host.size());
-    std::memcpy(out + at + host.size(), stored.data() + at, stored.size() - at);
-    return stored.size() + host.size();
+    if (!entry.host) return {stored, {}, {}};
+    size_t at = uint8_t(stored[0]);
+    stored.remove_prefix(1);
+    return {stored.substr(0, at), hosts_[entry.host - 1], stored.substr(at)};
 }
 
-MessageName MessageList::name(size_t i) const {
+int MessageList::compare_base(const MessageEntry& entry, std::string_view other) const {
+    size_t left = entry.base_len;
+    for (std::string_view part : name_parts(entry)) {
+        part = part.substr(0, left);
+        left -= part.size();
+        size_t n = std::min(part.size(), other.size());
+        if (int order = std::memcmp(part.data(), other.data(), n)) return order;
+        if (n < part.size()) return 1;  // `other` ended first
+        other.remove_prefix(n);
+    }
+    return other.empty() ? 0 : -1;
+}
+
+MessageName MessageList::name(const MessageEntry& entry) const {
     MessageName name;
-    name.size_ = rebuild(entries_[i], name.text_) & 0xff;
+    for (std::string_view part : name_parts(entry)) {
+        std::memcpy(name.text_ + name.size_, part.data(), part.size());
+        name.size_ = (name.size_ + part.size()) & 0xff;
+    }
     return name;
 }
 
-MessageName MessageList::base(size_t i) const {
-    MessageName base = name(i);
-    base.size_ = entries_[i].base_len;
+MessageName MessageList::base(const MessageEntry& entry) const {
+    MessageName base = name(entry);
+    base.size_ = entry.base_len;
     return base;
 }
 
@@ -105,10 +120,14 @@ void MessageList::reserve(size_t messages, size_t name_bytes) {
 void MessageList::sort_by_delivery() {
     std::sort(entries_.begin(), entries_.end(), [this](const MessageEntry& a, const MessageEntry& b) {
         if (a.time != b.time) return a.time < b.time;
-        char name_a[255], name_b[255];
-        rebuild(a, name_a);
-        rebuild(b, name_b);
-        return delivered_before(a.time, {name_a, a.base_len}, b.time, {name_b, b.base_len});
+        // With the same host part, or none, the stored names compare as the whole ones do:
+        // it follows the same two dots in both.
+        if (a.host == b.host) {
+            size_t skip = a.host ? 1 : 0, host = a.host ? hosts_[a.host - 1].size() : 0;
+            return std::string_view(arena_.data() + a.name_at + skip, a.base_len - host) <
+                   std::string_view(arena_.data() + b.name_at + skip, b.base_len - host);
+        }
+        return compare_base(a, base(b)) < 0;
     });
 }
 

@@ -4,6 +4,7 @@
 // of a Maildir's messages, is kept once in a table and left out of the arena.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,12 +16,12 @@ namespace postern {
 constexpr uint64_t unknown_size = (uint64_t(1) << 40) - 1;
 
 struct MessageEntry {
-    uint32_t name_at = 0;              // the file's name in cur/, in the arena, without its host part
+    uint32_t name_at = 0;              // the file's name in cur/, in the arena (see store_name)
     uint32_t time = 0;                 // delivery time from the name's prefix
     uint64_t size : 40 = unknown_size; // octets as transmitted (CRLF line ends, before dot-stuffing)
     uint64_t in_new : 1 = 0;           // still in new/: it could not be moved to cur/
     uint64_t host : 7 = 0;             // 1 + its index in the host table; 0: the arena holds the whole name
-    uint64_t name_len : 8 = 0;         // bytes in the arena
+    uint64_t name_len : 8 = 0;         // bytes in the arena (at most the name's: the host had two or more)
     uint64_t base_len : 8 = 0;         // the unique part of the whole name, up to ':'
 };
 static_assert(sizeof(MessageEntry) == 16);
@@ -46,8 +47,12 @@ public:
     size_t count() const { return entries_.size(); }
     MessageEntry& operator[](size_t i) { return entries_[i]; }
     const MessageEntry& operator[](size_t i) const { return entries_[i]; }
-    MessageName name(size_t i) const;
-    MessageName base(size_t i) const;
+    MessageName name(size_t i) const { return name(entries_[i]); }
+    MessageName base(size_t i) const { return base(entries_[i]); }
+    // The name in up to three parts, to write or compare without rebuilding it.
+    std::array<std::string_view, 3> name_parts(size_t i) const { return name_parts(entries_[i]); }
+    // How message i's unique part compares with `other`, as std::string_view::compare does.
+    int compare_base(size_t i, std::string_view other) const { return compare_base(entries_[i], other); }
     std::string_view dir(size_t i) const { return entries_[i].in_new ? "new" : "cur"; }
     // The time prefix as stored and compared: clamped to 32 bits.
     static uint32_t delivery_time(uint64_t time) { return uint32_t(std::min<uint64_t>(time, UINT32_MAX)); }
@@ -70,10 +75,13 @@ public:
 
 private:
     void add_sized(std::string_view name, uint64_t size, size_t base_len, uint64_t time);
-    // Puts `name` in the arena, its host part in the table when there is room.
+    // Puts `name` in the arena; when its host part goes in the table (while
+    // there is room), the arena holds a byte for where it was, then the rest.
     void store_name(MessageEntry& entry, std::string_view name);
-    // Writes the whole name into `out` (255 bytes); returns its length.
-    size_t rebuild(const MessageEntry& entry, char* out) const;
+    MessageName name(const MessageEntry& entry) const;
+    MessageName base(const MessageEntry& entry) const;
+    std::array<std::string_view, 3> name_parts(const MessageEntry& entry) const;
+    int compare_base(const MessageEntry& entry, std::string_view other) const;
 
     std::vector<MessageEntry> entries_;
     std::string arena_;

@@ -113,9 +113,10 @@ Fd open_cache(int maildir_fd) {
     return Fd(::openat(maildir_fd, maildir_cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 }
 
-int compare_delivery(uint32_t time_a, std::string_view base_a, uint32_t time_b, std::string_view base_b) {
-    if (time_a != time_b) return time_a < time_b ? -1 : 1;
-    return base_a.compare(base_b);
+// Message i against a name from the cache, in delivery order.
+int compare_delivery(const MessageList& list, size_t i, uint32_t time, std::string_view base) {
+    if (list[i].time != time) return list[i].time < time ? -1 : 1;
+    return list.compare_base(i, base);
 }
 
 void put_stamp(std::string& out, int maildir_fd, const char* dir, time_t& newest_change) {
@@ -178,7 +179,7 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list) {
         std::string_view base = name.substr(0, name.find(':'));
         uint32_t time = MessageList::delivery_time(maildir_time(base));
         int order = -1;
-        while (next < list.count() && (order = compare_delivery(list[next].time, list.base(next), time, base)) < 0)
+        while (next < list.count() && (order = compare_delivery(list, next, time, base)) < 0)
             ++next;
         if (next < list.count() && order == 0) {
             if (list[next].size == unknown_size) {
@@ -226,7 +227,7 @@ bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamp
         if (list[i].in_new) continue;
         out.put_number(list[i].size);
         out.put(" ");
-        out.put(list.name(i));
+        for (std::string_view part : list.name_parts(i)) out.put(part);
         out.put("\n");
     }
     out.put("end ");

@@ -17,6 +17,7 @@ TEST_CASE("names come back whole, whatever their shape") {
         "plain",
         "1.a.h:2,",                                        // a one-letter host stays inline
         "1700000006.M1P2..:2,",                            // an empty host
+        "1700000007.M1:2,x.y.z",                           // dots only after the info
     };
     for (const char* n : names) list.add_sized(n, 10);
     for (size_t i = 0; i < std::size(names); ++i) {
@@ -50,9 +51,12 @@ TEST_CASE("delivery order: the time prefix, then the whole unique name") {
     list.add_sized("1700000001.b.ahost:2,", 2);
     list.add_sized("1700000001.b.bhost:2,", 3);
     list.add_sized("1700000001.a.zhost:2,", 4);
+    list.add_sized("1700000001.a.zhost,S=9:2,", 5);
+    list.add_sized("1700000001.ab.zhost:2,", 6);
+    list.add_sized("1700000001.a.zhos:2,", 7);
     list.sort_by_delivery();
-    CHECK(list.name(0) == "1700000001.a.zhost:2,");
-    CHECK(list.name(1) == "1700000001.b.ahost:2,");
-    CHECK(list.name(2) == "1700000001.b.bhost:2,");
-    CHECK(list.name(3) == "1700000002.a.zhost:2,");
+    const char* expected[] = {"1700000001.a.zhos:2,",  "1700000001.a.zhost:2,", "1700000001.a.zhost,S=9:2,",
+                              "1700000001.ab.zhost:2,", "1700000001.b.ahost:2,", "1700000001.b.bhost:2,",
+                              "1700000002.a.zhost:2,"};
+    for (size_t i = 0; i < std::size(expected); ++i) CHECK(list.name(i) == expected[i]);
 }
