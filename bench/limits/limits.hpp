@@ -12,7 +12,8 @@ int make_hash(int argc, char** argv);
 int measure_readdir(int argc, char** argv);
 // readall MAILDIR: every message file of new/ and cur/ opened and read once.
 int measure_readall(int argc, char** argv);
-// tcpcopy MAILDIR: every message file read and sent over a loopback TCP socket.
+// tcpcopy MAILDIR: every message file read and sent over a loopback TCP socket;
+// then the time of one short request and answer on such a socket.
 int measure_tcp_copy(int argc, char** argv);
 // freeport: a TCP port on 127.0.0.1 that nothing listens on now.
 int print_free_port(int argc, char** argv);
