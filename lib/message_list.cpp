@@ -1,7 +1,6 @@
 #include "message_list.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "maildir_name.hpp"
 
@@ -65,7 +64,7 @@ int MessageList::compare_base(const MessageEntry& entry, std::string_view other)
         part = part.substr(0, left);
         left -= part.size();
         size_t n = std::min(part.size(), other.size());
-        if (int order = std::memcmp(part.data(), other.data(), n)) return order;
+        if (int order = part.substr(0, n).compare(other.substr(0, n))) return order;
         if (n < part.size()) return 1;  // `other` ended first
         other.remove_prefix(n);
     }
@@ -75,7 +74,7 @@ int MessageList::compare_base(const MessageEntry& entry, std::string_view other)
 MessageName MessageList::name(const MessageEntry& entry) const {
     MessageName name;
     for (std::string_view part : name_parts(entry)) {
-        std::memcpy(name.text_ + name.size_, part.data(), part.size());
+        part.copy(name.text_ + name.size_, part.size());
         name.size_ = (name.size_ + part.size()) & 0xff;
     }
     return name;
