@@ -60,3 +60,21 @@ TEST_CASE("delivery order: the time prefix, then the whole unique name") {
                               "1700000002.a.zhost:2,"};
     for (size_t i = 0; i < std::size(expected); ++i) CHECK(list.name(i) == expected[i]);
 }
+
+TEST_CASE("a unique part compares with a name from elsewhere as the whole string would") {
+    MessageList list;
+    list.add_sized("1700000001.a.mail.example.org,S=5:2,S", 1);  // host in the table
+    list.add_sized("1700000001.nohost:2,", 1);                   // whole name in the arena
+    for (size_t i = 0; i < list.count(); ++i) {
+        std::string base(list.base(i).view());
+        CAPTURE(base);
+        for (std::string other : {base, base + "x", base.substr(0, base.size() - 1), base.substr(0, 12),
+                                  std::string("1700000001.a.mail.example.orf"), std::string("2"), std::string()}) {
+            CAPTURE(other);
+            int expected = std::string_view(base).compare(other);
+            int got = list.compare_base(i, other);
+            CHECK((got < 0) == (expected < 0));
+            CHECK((got == 0) == (expected == 0));
+        }
+    }
+}
