@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <cerrno>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -57,12 +58,20 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
 }
 }  // namespace
 
+namespace {
+// Lets a map keyed by std::string be searched with a string_view, without a copy.
+struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+};
+}  // namespace
+
 size_t follow_renames(Maildrop& drop, std::span<const size_t> messages) {
-    std::unordered_map<std::string, size_t> missing;
+    std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> missing;
     for (size_t i : messages) missing.emplace(drop.messages.base(i), i);
     std::vector<std::pair<size_t, std::string>> found;
     for_each_file(drop.dir.get(), "cur", [&](std::string_view name) {
-        auto it = missing.find(std::string(name.substr(0, name.find(':'))));
+        auto it = missing.find(name.substr(0, name.find(':')));
         if (it != missing.end()) found.emplace_back(it->second, name);
         return found.size() < missing.size();
     });
