@@ -38,7 +38,7 @@ trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || die "make bench runs as root: it creates a user and starts Dovecot"
 sh tests/deps.sh bench/deps.txt || die "cannot install the packages in bench/deps.txt"
-mkdir -p "$B/logs"
+rm -rf "$B/logs" && mkdir -p "$B/logs"  # this run's logs only
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 STARTED=$(date +%s)
