@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 run_demo() {
     local name=$1; shift
     set -m
-    "$@" sh "$root/service/demo" "$BIN" "$T/$name" >"$T/$name.out" 2>&1 &
+    "$@" sh "${DEMO_SCRIPT:-$root/service/demo}" "$BIN" "$T/$name" >"$T/$name.out" 2>&1 &
     DEMO_PID=$!
     set +m
     on_exit "kill -TERM -- -$DEMO_PID 2>/dev/null"
@@ -66,6 +66,8 @@ if [ "$(id -u)" = 0 ]; then
     user=pstrn-demo-$$
     useradd -M -d /nonexistent -s /usr/sbin/nologin -U "$user" && on_exit "userdel $user 2>/dev/null"
     mkdir -p "$T/user" && chown "$user:" "$T/user"
+    # A copy the user can read wherever the clone is (it may be under /root).
+    DEMO_SCRIPT=$T/demo-script && cp "$root/service/demo" "$DEMO_SCRIPT" && chmod 755 "$DEMO_SCRIPT"
     run_demo user/demo setpriv --reuid="$user" --regid="$user" --clear-groups env HOME=/nonexistent
     timeout 20 curl -sS "pop3://demo:demo@127.0.0.1:$DEMO_PORT/3" >"$T/user-one" 2>&1
     expect_grep "as an ordinary user the demo serves too" '^Subject: Where to go next' "$T/user-one"
