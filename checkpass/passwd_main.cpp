@@ -106,13 +106,6 @@ struct Options {
     const char* home = nullptr;
 };
 
-template <typename Id>
-bool parse_id(const char* text, Id& id) {
-    auto n = parse_decimal(text);
-    if (!n || *n >= 4294967295u) return false;
-    id = Id(*n);
-    return true;
-}
 
 }  // namespace
 

@@ -27,13 +27,6 @@ bool valid_field(std::string_view field) {
     return true;
 }
 
-template <typename Id>
-bool parse_id(std::string_view text, Id& id) {
-    auto n = parse_decimal(text);
-    if (!n || *n >= 4294967295u) return false;  // (uid_t)-1 means "no change" to setuid
-    id = Id(*n);
-    return true;
-}
 }  // namespace
 
 bool valid_entry_name(std::string_view name) {

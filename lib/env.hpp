@@ -19,4 +19,14 @@ std::optional<bool> env_flag(const char* name);
 // Strict decimal: digits only, no sign, no spaces, no overflow.
 std::optional<uint64_t> parse_decimal(std::string_view s);
 
+// A numeric uid or gid: a strict decimal below 4294967295, which is (uid_t)-1,
+// "no change" to setuid; nothing wraps to 0 (root).
+template <typename Id>
+bool parse_id(std::string_view text, Id& id) {
+    auto n = parse_decimal(text);
+    if (!n || *n >= 4294967295u) return false;
+    id = Id(*n);
+    return true;
+}
+
 }  // namespace postern

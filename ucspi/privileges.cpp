@@ -17,24 +17,22 @@ Identity failed(std::string why) {
 }
 
 bool resolve_user(const std::string& user, Identity& id) {
-    const passwd* pw = parse_decimal(user) ? getpwuid(uid_t(*parse_decimal(user))) : getpwnam(user.c_str());
+    uid_t number;
+    bool numeric = parse_id(user, number);
+    const passwd* pw = numeric ? getpwuid(number) : getpwnam(user.c_str());
     if (pw) {
         id.uid = pw->pw_uid;
         if (!id.set_gid) id.gid = pw->pw_gid;
         id.set_gid = true;
         return true;
     }
-    auto number = parse_decimal(user);  // a uid with no passwd entry is fine with -g
-    if (!number) return false;
-    id.uid = uid_t(*number);
+    if (!numeric) return false;  // a uid with no passwd entry is fine with -g
+    id.uid = number;
     return true;
 }
 
 bool resolve_group(const std::string& group, Identity& id) {
-    if (auto number = parse_decimal(group)) {
-        id.gid = gid_t(*number);
-        return true;
-    }
+    if (parse_id(group, id.gid)) return true;
     const struct group* gr = getgrnam(group.c_str());
     if (!gr) return false;
     id.gid = gr->gr_gid;
@@ -49,7 +47,9 @@ Identity resolve_identity(const Options& options) {
     if (options.ids_from_env) {
         user = env_get("UID").value_or("");
         group = env_get("GID").value_or("");
-        if (!parse_decimal(user) || !parse_decimal(group)) return failed("-U needs numeric $UID and $GID");
+        uid_t uid;
+        gid_t gid;
+        if (!parse_id(user, uid) || !parse_id(group, gid)) return failed("-U needs numeric $UID and $GID");
     }
     if (!group.empty()) {
         if (!resolve_group(group, id)) return failed("no such group: " + group);

@@ -12,6 +12,7 @@
 #include "ucspi/admission.hpp"
 #include "ucspi/connection_table.hpp"
 #include "ucspi/options.hpp"
+#include "ucspi/privileges.hpp"
 #include "ucspi/ucspi_env.hpp"
 
 using namespace postern;
@@ -87,6 +88,26 @@ TEST_CASE("options: mistakes are named") {
     CHECK(parse({"-b", "-5", "0", "1", "p"}).error == "bad value for -b: -5");
     CHECK(parse({"-T", "0", "0", "1", "p"}).error == "bad value for -T: 0");
     CHECK(parse({"-x", "", "0", "1", "p"}).error == "bad value for -x: ");
+}
+
+TEST_CASE("identity: a -u or -g number past uid_t is refused, never wrapped to root") {
+    for (const char* number : {"4294967295", "4294967296", "18446744073709551616"}) {
+        CAPTURE(number);
+        Options as_user;
+        as_user.user = number;
+        as_user.group = "100";
+        CHECK_FALSE(resolve_identity(as_user).error.empty());
+        Options as_group;
+        as_group.group = number;
+        CHECK_FALSE(resolve_identity(as_group).error.empty());
+    }
+    Options numeric;
+    numeric.user = "4294967294";
+    numeric.group = "4294967294";
+    Identity id = resolve_identity(numeric);
+    CHECK(id.error.empty());
+    CHECK(id.uid == 4294967294u);
+    CHECK(id.gid == 4294967294u);
 }
 
 TEST_CASE("connection table: totals and per-source counts") {
