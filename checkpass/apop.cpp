@@ -1,19 +1,13 @@
 #include "apop.hpp"
 
+#include "checkpassword_input.hpp"
 #include "constant_time.hpp"
 #include "md5.hpp"
 
 namespace postern::checkpass {
 
-bool looks_like_apop_digest(std::string_view s) {
-    if (s.size() != 32) return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-    return true;
-}
-
 bool verify_apop(std::string_view digest, std::string_view timestamp, std::string_view secret) {
-    if (!looks_like_apop_digest(digest) || timestamp.empty() || secret.empty()) return false;
+    if (!is_apop_digest(digest) || timestamp.empty() || secret.empty()) return false;
     char lower[32];
     for (size_t i = 0; i < 32; ++i) lower[i] = char(digest[i] >= 'A' && digest[i] <= 'F' ? digest[i] + 32 : digest[i]);
     Md5 md5;

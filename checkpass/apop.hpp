@@ -6,8 +6,6 @@
 
 namespace postern::checkpass {
 
-// 32 hex digits, in either case.
-bool looks_like_apop_digest(std::string_view s);
 
 bool verify_apop(std::string_view digest, std::string_view timestamp, std::string_view secret);
 

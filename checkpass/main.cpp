@@ -111,9 +111,7 @@ enum class Verdict { password, apop, locked, empty_password, wrong };
 // qmail-popup sends its timestamp with every login, so a timestamp alone
 // does not mean APOP: the digest is tried first when it can be one.
 Verdict check_credentials(const Account& account, const Request& request) {
-    if (!request.timestamp.empty() && !account.apop_secret.empty() && looks_like_apop_digest(request.password) &&
-        verify_apop(request.password, request.timestamp, account.apop_secret))
-        return Verdict::apop;
+    if (verify_apop(request.password, request.timestamp, account.apop_secret)) return Verdict::apop;
     if (is_locked_hash(account.hash)) {
         burn_password_check(request.password);
         return Verdict::locked;

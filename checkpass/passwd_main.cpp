@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "atomic_rewrite.hpp"
 #include "crypt_hash.hpp"

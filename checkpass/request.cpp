@@ -8,9 +8,9 @@ namespace postern::checkpass {
 
 InputStatus read_checkpassword_input(int fd, InputBuffer& input, Deadline deadline) {
     input.wipe();
-    char chunk[max_input];
+    char chunk[max_checkpassword_input];
     InputStatus status = InputStatus::ok;
-    while (input.size() < max_input) {
+    while (input.size() < max_checkpassword_input) {
         pollfd p{fd, POLLIN, 0};
         int ready = ::poll(&p, 1, deadline.poll_ms());
         if (ready < 0 && errno == EINTR) continue;
@@ -18,7 +18,7 @@ InputStatus read_checkpassword_input(int fd, InputBuffer& input, Deadline deadli
             status = ready == 0 ? InputStatus::timeout : InputStatus::error;
             break;
         }
-        ssize_t n = ::read(fd, chunk, max_input - input.size());
+        ssize_t n = ::read(fd, chunk, max_checkpassword_input - input.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) status = InputStatus::error;
         if (n <= 0) break;

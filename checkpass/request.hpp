@@ -3,13 +3,13 @@
 #pragma once
 #include <string_view>
 
+#include "checkpassword_input.hpp"
 #include "deadline.hpp"
 #include "secret.hpp"
 
 namespace postern::checkpass {
 
-constexpr size_t max_input = 512;
-using InputBuffer = SecretBuffer<max_input>;
+using InputBuffer = CheckpasswordInput;
 
 struct Request {
     std::string_view user;
@@ -19,7 +19,7 @@ struct Request {
 
 enum class InputStatus { ok, error, timeout };
 
-// Reads fd to end of file, or until max_input bytes have come (the rest is
+// Reads fd to end of file, or until max_checkpassword_input bytes have come (the rest is
 // ignored, as djb's checkpassword does), then closes it.
 InputStatus read_checkpassword_input(int fd, InputBuffer& input, Deadline deadline);
 

@@ -3,13 +3,10 @@
 #pragma once
 #include <string_view>
 
-#include "secret.hpp"
+#include "checkpassword_input.hpp"
 #include "ucspi_tls.hpp"
 
 namespace postern::popup {
-
-constexpr size_t max_checkpassword_input = 512;  // the interface's limit
-using CheckpasswordInput = SecretBuffer<max_checkpassword_input>;
 
 // False (input left empty) when the three fields do not fit in 512 bytes.
 bool build_checkpassword_input(CheckpasswordInput& input, std::string_view user, std::string_view password,

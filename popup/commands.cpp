@@ -3,9 +3,9 @@
 // gets "-ERR authorization first".
 #include <strings.h>
 #include <cerrno>
-#include <cstring>
 
 #include "authorization.hpp"
+#include "checkpassword_input.hpp"
 #include "command_line.hpp"
 #include "log.hpp"
 #include "sasl_plain.hpp"
@@ -15,13 +15,6 @@ namespace postern::popup {
 namespace {
 // A NUL would end a field early on fd 3: such a name or password is refused outright.
 bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
-
-bool is_apop_digest(std::string_view s) {
-    if (s.size() != 32) return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-    return true;
-}
 }  // namespace
 
 // What CAPA shows about logging in: nothing, while TLS is required and not yet running.
