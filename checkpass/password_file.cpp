@@ -104,6 +104,10 @@ FileLookup find_in_password_file(const std::string& path, std::string_view user,
         log_event("password-file-insecure").kv("file", path).kv("mode", mode).kv("owner", (unsigned long long)st.st_uid);
         return FileLookup::insecure;
     }
+    if (st.st_size > max_password_file) {
+        log_event("password-file-too-large").kv("file", path).kv("bytes", (long long)st.st_size);
+        return FileLookup::unreadable;
+    }
     LineBuffer buffer;
     unsigned long number = 0;
     ssize_t length;

@@ -18,6 +18,7 @@
 namespace postern::checkpass {
 
 constexpr size_t max_password_line = 4096;
+constexpr off_t max_password_file = 64 << 20;  // bytes: far above any real one, read on every login
 
 struct PasswordEntry {
     std::string name, hash, apop_secret;

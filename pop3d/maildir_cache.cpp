@@ -80,6 +80,7 @@ CacheRead read_cache(int fd, CacheHeader& header, const EntryFn& entry) {
         if (text.starts_with("end "))
             return ended = parse_decimal(text.substr(4)) == entries && entries == header.count &&
                            octets == header.octets;
+        if (entries == header.count) return false;  // more entries than the summary says: damaged
         uint64_t size;
         std::string_view name;
         if (!parse_entry(text, size, name)) return false;
@@ -158,7 +159,8 @@ std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps
 bool read_cached_listing(const CachedListing& cached, MessageList& list) {
     // Room for all of it at once, so the list is never copied as it grows.
     struct stat st{};
-    list.reserve(cached.count, ::fstat(cached.file.get(), &st) == 0 ? size_t(st.st_size) : 0);
+    size_t bytes = ::fstat(cached.file.get(), &st) == 0 ? size_t(st.st_size) : 0;
+    list.reserve(cached.count, std::min(bytes, cached.count * 256));
     CacheHeader header;
     CacheRead read = read_cache(cached.file.get(), header, [&](uint64_t size, std::string_view name) {
         list.add_sized(name, size);

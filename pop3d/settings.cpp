@@ -30,7 +30,7 @@ bool read_settings(Settings& settings) {
     if (!exclusive) return bad_setting("POSTERN_LOCK");
     settings.exclusive = *exclusive;
 
-    auto max_messages = env_number("POSTERN_MAX_MESSAGES", 1000000, 1, 100000000);
+    auto max_messages = env_number("POSTERN_MAX_MESSAGES", 1000000, 1, 10000000);
     if (!max_messages) return bad_setting("POSTERN_MAX_MESSAGES");
     settings.max_messages = size_t(*max_messages);
 

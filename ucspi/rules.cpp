@@ -1,6 +1,7 @@
 #include "rules.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -126,8 +127,11 @@ ParsedRules parse_rules(std::string_view text) {
 }
 
 ParsedRules load_rules_file(const char* path) {
-    Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    // Non-blocking and a regular file only: a FIFO named here must not stall the server on SIGHUP.
+    Fd fd(::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd) return failed(0, std::string("cannot open: ") + std::strerror(errno));
+    struct stat st{};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return failed(0, "not a regular file");
     std::string text;
     char buf[8192];
     while (true) {
