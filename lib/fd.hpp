@@ -1,10 +1,17 @@
 // A file descriptor that closes itself: move-only, so ownership is explicit.
 #pragma once
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <utility>
 
 namespace postern {
+
+// True for a socket (the writer and the line reader then use send/recv and peek).
+inline bool fd_is_socket(int fd) {
+    struct stat st{};
+    return ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
 
 class Fd {
 public:

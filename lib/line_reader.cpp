@@ -2,20 +2,14 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-namespace postern {
+#include "fd.hpp"
 
-namespace {
-bool fd_is_socket(int fd) {
-    struct stat st{};
-    return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-}  // namespace
+namespace postern {
 
 LineReader::LineReader(int fd, size_t max_line, bool exact)
     : fd_(fd), max_line_(std::min(max_line, capacity)), exact_(exact) {

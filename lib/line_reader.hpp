@@ -29,7 +29,6 @@ public:
     // carried a password must not linger in memory. Invalidates the last line.
     void wipe_consumed_input();
     void set_fd(int fd);
-    int fd() const { return fd_; }
 
 private:
     bool find_line(std::string_view& line);

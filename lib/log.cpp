@@ -13,7 +13,6 @@ std::string& program_name() {
 }  // namespace
 
 void log_set_program(std::string_view name) { program_name() = name; }
-std::string_view log_program() { return program_name(); }
 
 std::string log_safe(std::string_view value) {
     constexpr size_t max_field = 64;

@@ -8,7 +8,6 @@ namespace postern {
 
 // Set once in main; every line starts with it.
 void log_set_program(std::string_view name);
-std::string_view log_program();
 
 class LogLine {
 public:

@@ -67,8 +67,7 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) 
     // A message that cannot be moved (a read-only new/, a name too long for ":2,") is served from new/.
     result.error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
         int error = move_to_cur(maildir_fd, name);
-        if (error == 0) ++result.moved;
-        else if (error != ENOENT && list.count() < max_messages) {
+        if (error != 0 && error != ENOENT && list.count() < max_messages) {
             list.add(name, true);
             result.move_error = error;
         }

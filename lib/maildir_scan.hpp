@@ -11,7 +11,6 @@ namespace postern {
 struct ScanResult {
     int error = 0;                // errno of the failure, 0 when the scan worked
     const char* where = "";       // which directory failed
-    size_t moved = 0;             // messages moved from new/ to cur/
     int move_error = 0;           // why some could not be moved (they are listed from new/)
     bool truncated = false;       // more than max_messages were there
 };

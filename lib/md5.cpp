@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "secret.hpp"
+
 namespace postern {
 
 namespace {
@@ -42,10 +44,7 @@ void store_le32(unsigned char *p, std::uint32_t v) {
 Md5::Md5() : state_{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}, buffer_{} {}
 
 // The buffer may hold secret bytes (APOP secrets): clear it.
-Md5::~Md5() {
-    volatile unsigned char *p = buffer_.data();
-    for (std::size_t i = 0; i < buffer_.size(); ++i) p[i] = 0;
-}
+Md5::~Md5() { wipe_memory(buffer_.data(), buffer_.size()); }
 
 void Md5::transform(const unsigned char block[64]) {
     std::uint32_t m[16];
@@ -77,7 +76,7 @@ void Md5::transform(const unsigned char block[64]) {
     state_[1] += b;
     state_[2] += c;
     state_[3] += d;
-    std::memset(m, 0, sizeof m);
+    wipe_memory(m, sizeof m);  // memset here would be dropped as a dead store
 }
 
 void Md5::update(std::string_view bytes) {

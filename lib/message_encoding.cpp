@@ -32,7 +32,9 @@ void MessageEncoder::line_ended(bool had_cr) {
 
 bool MessageEncoder::feed(std::string_view chunk) {
     // Encoded, a piece at most doubles (a '.' stuffed and a CR added per line of at least one byte).
-    size_t max_piece = (out_.capacity() - 1) / 2;
+    // A quarter of the buffer: room for it is there until the buffer is half full, so
+    // writes go out at least half a buffer at a time, the "+OK" line with the first.
+    size_t max_piece = (out_.capacity() - 1) / 4;
     for (; chunk.size() > max_piece; chunk.remove_prefix(max_piece))
         if (!feed_piece(chunk.substr(0, max_piece))) return false;
     return feed_piece(chunk);

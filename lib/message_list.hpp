@@ -61,9 +61,6 @@ public:
     void renamed(size_t i, std::string_view name);
     // Delivery order: the time prefix of the unique name, then the name.
     void sort_by_delivery();
-    static bool delivered_before(uint64_t time_a, std::string_view base_a, uint64_t time_b, std::string_view base_b) {
-        return time_a != time_b ? time_a < time_b : base_a < base_b;
-    }
     // Drops the entries whose size is still unknown (their files vanished).
     void drop_unsized();
     void reserve(size_t messages, size_t name_bytes);

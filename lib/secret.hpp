@@ -55,7 +55,6 @@ public:
     std::string_view view() const { return std::string_view(data_, size_); }
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
-    static constexpr size_t capacity() { return Capacity; }
 
 private:
     char data_[Capacity];

@@ -4,11 +4,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+
+#include "fd.hpp"
 
 namespace postern {
 
@@ -16,8 +17,7 @@ Writer::Writer(int fd, size_t capacity) : fd_(fd), capacity_(capacity), buf_(new
 
 void Writer::set_fd(int fd) {
     fd_ = fd;
-    struct stat st{};
-    is_socket_ = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+    is_socket_ = fd_is_socket(fd);
 }
 
 void Writer::put(std::string_view s) {
@@ -72,7 +72,6 @@ bool Writer::write_all(const char* p, size_t n) {
         if (done <= 0) return false;
         p += done;
         n -= size_t(done);
-        written_ += size_t(done);
     }
     return true;
 }

@@ -30,7 +30,6 @@ public:
     void set_timeout_ms(int ms) { timeout_ms_ = ms; }
     void set_fd(int fd);
     size_t capacity() const { return capacity_; }
-    unsigned long long bytes_written() const { return written_; }
 
 private:
     bool write_all(const char* p, size_t n);
@@ -41,7 +40,6 @@ private:
     int timeout_ms_ = 10 * 60 * 1000;
     size_t capacity_;
     size_t used_ = 0;
-    unsigned long long written_ = 0;
     std::unique_ptr<char[]> buf_;
 };
 

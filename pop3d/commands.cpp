@@ -1,8 +1,6 @@
 // The POP3 commands of the TRANSACTION state (RFC 1939, RFC 2449 CAPA, and
 // qmail's LAST), one handler each, found through the table at the bottom.
-#include <strings.h>
 #include <cerrno>
-#include <cstring>
 
 #include "command_line.hpp"
 #include "env.hpp"
@@ -12,16 +10,6 @@
 #include "session.hpp"
 
 namespace postern::pop3d {
-
-namespace {
-// "N M" from "N M", with M optional only when `second_optional`.
-bool split_two(std::string_view args, std::string_view& first, std::string_view& second) {
-    size_t space = args.find(' ');
-    first = args.substr(0, space);
-    second = space == std::string_view::npos ? std::string_view() : args.substr(space + 1);
-    return second.find(' ') == std::string_view::npos;
-}
-}  // namespace
 
 void Session::maildrop_summary(std::string_view prefix) {
     out_.put(prefix);
@@ -64,7 +52,6 @@ void Session::answer_per_message(std::string_view args, void (Session::*put_valu
 }
 
 void Session::put_size(size_t index) { out_.put_number(drop_.messages[index].size); }
-void Session::put_unique_id(size_t index) { out_.put(unique_id(drop_.messages.base(index))); }
 
 void Session::list(std::string_view args) {
     if (!listing()) return;
@@ -92,8 +79,8 @@ void Session::retr(std::string_view args) {
 }
 
 void Session::top(std::string_view args) {
-    std::string_view number, lines;
-    if (!split_two(args, number, lines) || lines.empty()) return err("usage: TOP message lines");
+    auto [number, lines] = split_command(args);
+    if (lines.empty() || lines.find(' ') != std::string_view::npos) return err("usage: TOP message lines");
     auto body_lines = parse_decimal(lines);
     if (!body_lines) return err("invalid number of lines");
     auto index = message_argument(number);

@@ -5,7 +5,6 @@
 // anything it exits 0, whatever happened, so the greeter before it never adds
 // a second answer; it exits non-zero only when it has said nothing.
 #include <signal.h>
-#include <cstdlib>
 
 #include "env.hpp"
 #include "exit_code.hpp"

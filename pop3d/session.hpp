@@ -66,6 +66,8 @@ private:
     void send_message(size_t index, uint64_t body_lines);
     void answer_per_message(std::string_view args, void (Session::*put_value)(size_t));
     void put_size(size_t index);
+    // UIDL's answer for a message: its unique name, or a stable digest of it
+    // when the name is not 1-70 characters of 0x21-0x7E (RFC 1939).
     void put_unique_id(size_t index);
     void ok(std::string_view text) {
         out_.put("+OK ");
@@ -98,9 +100,5 @@ private:
 // The UPDATE state: unlinks deleted messages, flags retrieved ones Seen.
 void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std::vector<uint8_t>& retrieved,
                   SessionTotals& totals);
-
-// UIDL's answer for a message: its unique name, or a stable digest of it when
-// the name is not 1-70 characters of 0x21-0x7E (RFC 1939).
-std::string unique_id(std::string_view base);
 
 }  // namespace postern::pop3d
