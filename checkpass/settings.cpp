@@ -1,16 +1,8 @@
 #include "settings.hpp"
 
 #include "env.hpp"
-#include "log.hpp"
 
 namespace postern::checkpass {
-
-namespace {
-bool bad_setting(const char* name) {
-    log_event("bad-setting").kv("name", name).kv("value", env_get(name).value_or(""));
-    return false;
-}
-}  // namespace
 
 bool read_settings(Settings& settings) {
     if (auto file = env_get("POSTERN_PASSWD_FILE")) {

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <strings.h>
 
+#include "log.hpp"
+
 namespace postern {
 
 std::optional<std::string_view> env_get(const char* name) {
@@ -27,6 +29,18 @@ std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t
     auto n = parse_decimal(*value);
     if (!n || *n < min || *n > max) return std::nullopt;
     return n;
+}
+
+bool bad_setting(const char* name) {
+    log_event("bad-setting").kv("name", name).kv("value", env_get(name).value_or(""));
+    return false;
+}
+
+bool read_flag_setting(const char* name, bool& into) {
+    auto value = env_flag(name);
+    if (!value) return bad_setting(name);
+    into = *value;
+    return true;
 }
 
 std::optional<bool> env_flag(const char* name) {

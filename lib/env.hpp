@@ -16,6 +16,19 @@ std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t
 // "1", "yes", "on" (any case) are true; unset, "", "0", "no", "off" false; nullopt otherwise.
 std::optional<bool> env_flag(const char* name);
 
+// Logs "bad-setting name=... value=..." and returns false, for a setting that is malformed.
+bool bad_setting(const char* name);
+
+// A flag or a number setting into `into` (whose value is the default); false, logged, when malformed.
+bool read_flag_setting(const char* name, bool& into);
+template <typename T>
+bool read_number_setting(const char* name, T& into, uint64_t min, uint64_t max) {
+    auto value = env_number(name, uint64_t(into), min, max);
+    if (!value) return bad_setting(name);
+    into = T(*value);
+    return true;
+}
+
 // Strict decimal: digits only, no sign, no spaces, no overflow.
 std::optional<uint64_t> parse_decimal(std::string_view s);
 

@@ -2,7 +2,6 @@
 #include "settings.hpp"
 
 #include "env.hpp"
-#include "log.hpp"
 
 namespace postern::pop3d {
 
@@ -13,11 +12,6 @@ bool all_digits(std::string_view s) { return parse_decimal(s).has_value(); }
 bool valid_policy(std::string_view value, bool never_allowed) {
     if (value.ends_with(" USER")) value.remove_suffix(5);
     return all_digits(value) || (never_allowed && value == "NEVER");
-}
-
-bool bad_setting(const char* name) {
-    log_event("bad-setting").kv("name", name).kv("value", env_get(name).value_or(""));
-    return false;
 }
 }  // namespace
 
