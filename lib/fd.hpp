@@ -1,5 +1,6 @@
 // A file descriptor that closes itself: move-only, so ownership is explicit.
 #pragma once
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -11,6 +12,14 @@ namespace postern {
 inline bool fd_is_socket(int fd) {
     struct stat st{};
     return ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+// Moves descriptor `from` to `to`, kept open across exec (skalibs' fd_move).
+inline bool move_fd(int from, int to) {
+    if (from == to) return ::fcntl(to, F_SETFD, 0) == 0;
+    if (::dup2(from, to) < 0) return false;
+    ::close(from);
+    return true;
 }
 
 class Fd {

@@ -31,7 +31,7 @@ Outcome Authorization::run() {
         std::string_view line;
         ReadStatus status = in_.read_line(line, next_read_deadline());
         if (status == ReadStatus::line) {
-            if (tls_ && tls_->active && !tls_->facts_read) {
+            if (tls_ && tls_->active && tls_->control >= 0) {  // facts not read yet
                 std::string protocol = import_tls_facts(*tls_);
                 log_event("tls").kv("remote", remote_).kv("protocol", protocol);
             }

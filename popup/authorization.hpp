@@ -69,8 +69,7 @@ private:
     void login(const LoginRequest& request);
     void session_ran(const LoginRequest& request);
     void refused(const LoginRequest& request);
-    void child_failed(const LoginRequest& request, int status);
-    void child_crashed(const LoginRequest& request, int signal);
+    void child_unavailable(const LoginRequest& request, const char* event, const char* key, int value);
     void child_not_started(const LoginRequest& request, int error);
     void unavailable();
     void credentials_too_long(const LoginRequest& request);

@@ -1,6 +1,5 @@
 #include "checkpassword.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +25,7 @@ namespace {
 [[noreturn]] void exec_child(char* const* argv, int pipe_read, const UcspiTls* tls) {
     ::signal(SIGPIPE, SIG_DFL);
     if (tls) close_unused_tls(*tls);
-    bool moved = pipe_read == 3 ? ::fcntl(3, F_SETFD, 0) == 0 : ::dup2(pipe_read, 3) == 3;
-    if (!moved) {
+    if (!move_fd(pipe_read, 3)) {
         log_event("exec-failed").kv("program", argv[0]).kv("at", "fd3").err(errno);
         ::_exit(exit_temporary);
     }

@@ -28,12 +28,13 @@ void Authorization::login(const LoginRequest& request) {
     input.wipe();
     switch (child.kind) {
         case ChildStatus::Kind::not_started: return child_not_started(request, child.code);
-        case ChildStatus::Kind::signaled: return child_crashed(request, child.code);
+        case ChildStatus::Kind::signaled: return child_unavailable(request, "child-crashed", "signal", child.code);
         case ChildStatus::Kind::exited: break;
     }
     if (child.code == 0) return session_ran(request);
     if (child.code == 1) return refused(request);
-    child_failed(request, child.code);
+    // Exit 111 (or 2, or anything but 0 and 1): the check could not be made.
+    child_unavailable(request, "login-failed", "status", child.code);
 }
 
 // The login succeeded and the session after it has ended.
@@ -62,22 +63,9 @@ void Authorization::refused(const LoginRequest& request) {
     end_ = Outcome::too_many_failures;
 }
 
-// Exit 111 (or 2, or anything but 0 and 1): the check could not be made.
-void Authorization::child_failed(const LoginRequest& request, int status) {
-    log_event("login-failed")
-        .kv("user", request.user)
-        .kv("remote", remote_)
-        .kv("mech", request.mechanism)
-        .kv("status", status);
-    unavailable();
-}
-
-void Authorization::child_crashed(const LoginRequest& request, int signal) {
-    log_event("child-crashed")
-        .kv("user", request.user)
-        .kv("remote", remote_)
-        .kv("mech", request.mechanism)
-        .kv("signal", signal);
+// The child ran but could not make the check: `event` logged with `key`=`value` (its status or signal).
+void Authorization::child_unavailable(const LoginRequest& request, const char* event, const char* key, int value) {
+    log_event(event).kv("user", request.user).kv("remote", remote_).kv("mech", request.mechanism).kv(key, value);
     unavailable();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "env.hpp"
+#include "fd.hpp"
 
 namespace postern::popup {
 
@@ -20,13 +21,6 @@ std::optional<int> fd_from_env(const char* name) {
     auto fd = parse_decimal(*text);
     if (!fd || *fd > 65535 || ::fcntl(int(*fd), F_GETFD) < 0) return std::nullopt;
     return int(*fd);
-}
-
-bool move_fd(int from, int to) {
-    if (from == to) return ::fcntl(to, F_SETFD, 0) == 0;
-    if (::dup2(from, to) < 0) return false;
-    ::close(from);
-    return true;
 }
 
 // Only plain names: a value from the TLS server must not set LD_PRELOAD or the like.
@@ -66,8 +60,7 @@ bool start_tls(UcspiTls& tls) {
 }
 
 std::string import_tls_facts(UcspiTls& tls) {
-    if (tls.facts_read || tls.control < 0) return "";
-    tls.facts_read = true;
+    if (tls.control < 0) return "";  // read already: the control fd is closed after it
     std::string facts;
     char chunk[512];
     while (facts.size() < max_facts && !facts.ends_with(std::string_view("\0\0", 2))) {

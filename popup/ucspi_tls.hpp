@@ -8,11 +8,10 @@
 namespace postern::popup {
 
 struct UcspiTls {
-    int control = -1;    // SSLCTLFD: write "Y" to start; connection facts come back
+    int control = -1;    // SSLCTLFD: write "Y" to start; connection facts come back (-1 once read)
     int read = -1;       // SSLREADFD: the client's cleartext, once TLS runs
     int write = -1;      // SSLWRITEFD
     bool active = false;
-    bool facts_read = false;
 };
 
 // The descriptors from SSLCTLFD, SSLREADFD and SSLWRITEFD when all three name

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     const char* step = "";
     auto listener = open_listener(options.host, options.port, options.backlog, step);
     if (!listener) return cannot_listen(options, step);
-    if (identity.wanted && !become(identity)) return cannot_become(identity);
+    if (!become(identity)) return cannot_become(identity);
     ServerSignals signals;
     if (!take_server_signals(signals)) return cannot_take_signals();
 

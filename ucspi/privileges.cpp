@@ -60,7 +60,6 @@ Identity resolve_identity(const Options& options) {
         if (!id.set_gid) return failed("user " + user + " has no passwd entry: give -g too");
         id.set_uid = true;
     }
-    id.wanted = id.set_uid || id.set_gid;
     return id;
 }
 

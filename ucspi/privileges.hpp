@@ -10,8 +10,7 @@
 namespace postern::ucspi {
 
 struct Identity {
-    bool wanted = false;  // no -u, -g or -U: keep running as we are
-    bool set_uid = false, set_gid = false;
+    bool set_uid = false, set_gid = false;  // neither: keep running as we are
     uid_t uid = 0;
     gid_t gid = 0;
     std::string error;    // non-empty: the options named no such user or group

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 
 namespace postern::ucspi {
 
@@ -43,19 +42,19 @@ ssize_t receive(int fd, char* at, size_t n, int flags) {
 // Peek at what is there, parse it with what was consumed before, then consume
 // either all of it (all header, so far) or exactly the rest of the header.
 ProxyRead read_proxy_header(int fd, Deadline deadline) {
-    auto buf = std::make_unique<char[]>(max_proxy_header);
+    char buf[max_proxy_header];
     size_t have = 0;
     while (true) {
         Wait w = wait_readable(fd, deadline);
         if (w == Wait::timeout) return failed(ProxyReadStatus::timeout, "no complete header in time");
         if (w == Wait::error) return failed(ProxyReadStatus::error, std::strerror(errno));
-        ssize_t seen = receive(fd, buf.get() + have, max_proxy_header - have, MSG_PEEK);
+        ssize_t seen = receive(fd, buf + have, max_proxy_header - have, MSG_PEEK);
         if (seen < 0) return failed(ProxyReadStatus::error, std::strerror(errno));
         if (seen == 0) return failed(ProxyReadStatus::eof, "connection closed before a complete header");
-        ProxyParse parsed = parse_proxy_header(std::string_view(buf.get(), have + size_t(seen)));
+        ProxyParse parsed = parse_proxy_header(std::string_view(buf, have + size_t(seen)));
         if (parsed.status == ProxyStatus::invalid) return failed(ProxyReadStatus::invalid, parsed.reason);
         size_t take = parsed.status == ProxyStatus::complete ? parsed.length - have : size_t(seen);
-        if (receive(fd, buf.get() + have, take, MSG_WAITALL) != ssize_t(take))
+        if (receive(fd, buf + have, take, MSG_WAITALL) != ssize_t(take))
             return failed(ProxyReadStatus::error, "short read of peeked bytes");
         have += take;
         if (parsed.status == ProxyStatus::complete) {

@@ -53,7 +53,8 @@ int Server::run() {
         log_event("start").kv("local", format_ip(listener_.local.address)).kv("port", listener_.local.port);
     log_status();
     while (!(stopping_ && (table_.active() == 0 || monotonic_ms() >= stop_at_ms_))) {
-        std::vector<pollfd> fds{{signals_.fd.get(), POLLIN, 0}};
+        std::vector<pollfd>& fds = poll_fds_;
+        fds.assign({{signals_.fd.get(), POLLIN, 0}});
         bool listening = may_accept();
         if (listening) fds.push_back({listener_.fd.get(), POLLIN, 0});
         for (const AdmissionChannel& c : channels_) fds.push_back({c.fd.get(), POLLIN, 0});

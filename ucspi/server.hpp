@@ -4,6 +4,7 @@
 // memory or processes, and on SIGTERM stops listening and waits for its
 // children up to the grace period.
 #pragma once
+#include <poll.h>
 #include <sys/types.h>
 
 #include <vector>
@@ -49,6 +50,7 @@ private:
     ServerSignals signals_;
     ConnectionTable table_;
     std::vector<AdmissionChannel> channels_;
+    std::vector<pollfd> poll_fds_;  // rebuilt each turn of the loop, kept to spare an allocation
     bool stopping_ = false;
     int64_t stop_at_ms_ = 0;
     int64_t paused_until_ms_ = 0;
