@@ -1,6 +1,5 @@
 #include "request.hpp"
 
-#include <poll.h>
 #include <unistd.h>
 #include <cerrno>
 
@@ -11,11 +10,9 @@ InputStatus read_checkpassword_input(int fd, InputBuffer& input, Deadline deadli
     char chunk[max_checkpassword_input];
     InputStatus status = InputStatus::ok;
     while (input.size() < max_checkpassword_input) {
-        pollfd p{fd, POLLIN, 0};
-        int ready = ::poll(&p, 1, deadline.poll_ms());
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) {
-            status = ready == 0 ? InputStatus::timeout : InputStatus::error;
+        Wait ready = wait_readable(fd, deadline);
+        if (ready != Wait::ready) {
+            status = ready == Wait::timeout ? InputStatus::timeout : InputStatus::error;
             break;
         }
         ssize_t n = ::read(fd, chunk, max_checkpassword_input - input.size());

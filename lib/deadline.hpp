@@ -1,7 +1,9 @@
 // Time limits as absolute points on the monotonic clock, so a loop of short
 // reads cannot stretch a limit.
 #pragma once
+#include <poll.h>
 #include <time.h>
+#include <cerrno>
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -33,5 +35,18 @@ private:
     explicit Deadline(int64_t at) : at_(at) {}
     int64_t at_;
 };
+
+enum class Wait { ready, timeout, error };
+
+// Until fd has something to read (or has hung up), the deadline passes, or poll fails; EINTR is retried.
+inline Wait wait_readable(int fd, Deadline deadline) {
+    pollfd p{fd, POLLIN, 0};
+    while (true) {
+        int n = ::poll(&p, 1, deadline.poll_ms());
+        if (n > 0) return Wait::ready;
+        if (n == 0) return Wait::timeout;
+        if (errno != EINTR) return Wait::error;
+    }
+}
 
 }  // namespace postern

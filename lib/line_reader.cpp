@@ -1,6 +1,5 @@
 #include "line_reader.hpp"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <algorithm>
@@ -61,11 +60,9 @@ ReadStatus LineReader::read_line(std::string_view& line, Deadline deadline) {
 
 ReadStatus LineReader::fill(Deadline deadline) {
     for (;;) {
-        pollfd p{fd_, POLLIN, 0};
-        int ready = ::poll(&p, 1, deadline.poll_ms());
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) return ReadStatus::error;
-        if (ready == 0) return ReadStatus::timeout;
+        Wait ready = wait_readable(fd_, deadline);
+        if (ready == Wait::error) return ReadStatus::error;
+        if (ready == Wait::timeout) return ReadStatus::timeout;
         long n = read_some(buf_ + end_, capacity - end_);
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n < 0) return ReadStatus::error;

@@ -1,6 +1,5 @@
 #include "admission.hpp"
 
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -27,10 +26,7 @@ std::optional<Admission> ask_admission(int fd, const IpAddress& source, Deadline
     Request request{uint8_t(source.v6), {}};
     std::memcpy(request.bytes, source.bytes.data(), 16);
     if (::send(fd, &request, sizeof request, MSG_NOSIGNAL) != ssize_t(sizeof request)) return std::nullopt;
-    pollfd p{fd, POLLIN, 0};
-    int ready;
-    while ((ready = ::poll(&p, 1, deadline.poll_ms())) < 0 && errno == EINTR) {}
-    if (ready <= 0) return std::nullopt;
+    if (wait_readable(fd, deadline) != Wait::ready) return std::nullopt;
     Answer answer{};
     if (::recv(fd, &answer, sizeof answer, 0) != ssize_t(sizeof answer)) return std::nullopt;
     return Admission{answer.admitted == 1, answer.from_source};

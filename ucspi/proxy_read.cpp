@@ -1,6 +1,5 @@
 #include "proxy_read.hpp"
 
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -15,18 +14,6 @@ ProxyRead failed(ProxyReadStatus status, std::string reason) {
     r.status = status;
     r.reason = std::move(reason);
     return r;
-}
-
-enum class Wait { ready, timeout, error };
-
-Wait wait_readable(int fd, Deadline deadline) {
-    pollfd p{fd, POLLIN, 0};
-    while (true) {
-        int n = ::poll(&p, 1, deadline.poll_ms());
-        if (n > 0) return Wait::ready;
-        if (n == 0) return Wait::timeout;
-        if (errno != EINTR) return Wait::error;
-    }
 }
 
 // recv that retries on EINTR; flags as for recv(2).
