@@ -86,7 +86,7 @@ start_postern() {
 # below the listener (greeter and pop3d).
 # With a second argument, only the processes of that name (as in /proc/PID/comm).
 session_rss_kb() {
-    local root=${1} uid_filter= only=${2:-}
+    local root uid_filter= only=${2:-}
     eval "root=\$PID_$1"
     [ "$1" = dovecot ] && uid_filter=$BENCH_UID
     local pid total=0 kb uid

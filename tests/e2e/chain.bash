@@ -9,7 +9,6 @@
 #   compare_fetched DIR          every file in DIR is one original message, whole
 CHAIN_PASS='s3cret Pw!'
 CHAIN_HOST=e2e.example.org
-E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # As root: a system user made here (removed at exit) with a mail-only password
 # in the password file, so postern-checkpass really changes identity. As

@@ -138,7 +138,6 @@ chain() {
     printf "$1" | as_user timeout 10 "$BIN/postern-popup" mail.example.com "$BIN/postern-checkpass" \
         "$BIN/postern-pop3d" Maildir >"$T/out" 2>>"$T/log"
 }
-answers() { tr -d '\r' <"$T/out"; }
 chain 'USER alice\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 expect_eq "the whole chain from a shell pipe: USER alice / PASS secret / STAT / QUIT" "+OK POP3 ready
 +OK send PASS

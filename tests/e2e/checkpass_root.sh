@@ -127,7 +127,6 @@ chain() {
     printf "$1" | timeout 10 "$BIN/postern-popup" mail.example.com "$BIN/postern-checkpass" "$BIN/postern-pop3d" \
         Maildir >"$T/out" 2>>"$T/log"
 }
-answers() { tr -d '\r' <"$T/out"; }
 chain "USER $A\\r\\nPASS secret\\r\\nSTAT\\r\\nQUIT\\r\\n"
 expect_eq "the chain as root: pop3d serves $A's Maildir" "+OK POP3 ready
 +OK send PASS

@@ -21,12 +21,16 @@ run_demo() {
     DEMO_PORT=$(sed -nE 's/^postern demo: POP3 on 127\.0\.0\.1:([0-9]+)$/\1/p' "$T/$name.out")
 }
 # stop_demo: Ctrl-C (SIGINT to the whole process group, as the terminal sends
-# it), then waits for the script to end (at most 15 s).
+# it), then waits for the script to end (at most 15 s; then it is killed).
 stop_demo() {
     kill -INT -- "-$DEMO_PID"
-    timeout 15 tail --pid="$DEMO_PID" -f /dev/null
-    wait "$DEMO_PID"
-    DEMO_STATUS=$?
+    if timeout 15 tail --pid="$DEMO_PID" -f /dev/null; then
+        wait "$DEMO_PID"
+        DEMO_STATUS=$?
+    else
+        DEMO_STATUS="still running 15 s after Ctrl-C"
+        kill -KILL -- "-$DEMO_PID" 2>/dev/null
+    fi
 }
 
 # (LeakSanitizer cannot run under strace: a sanitizer build skips its leak check here.)

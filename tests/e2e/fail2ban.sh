@@ -12,7 +12,6 @@ make_messages 1
 fill_maildir
 start_chain f2b
 PORT=$CHAIN_PORT
-talk() { timeout 20 python3 "$E2E/talk.py" "$@"; }
 
 # Three wrong passwords in one connection from 127.0.0.2 (the third closes it),
 # an unknown user and a wrong password from 127.0.0.3, an APOP-less mistake

@@ -3,7 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 make -s -C "$root" install DESTDIR="$T/dest" PREFIX=/opt/postern BUILD="${BUILD_DIR:-$(dirname "$BIN")}" >"$T/log" 2>&1
-check "make install succeeds" test -x "$T/dest/opt/postern/bin/postern-pop3d"
+status=$?
+check "make install succeeds" test "$status" = 0 -a -x "$T/dest/opt/postern/bin/postern-pop3d"
 check "man pages go to share/man/manN" test -f "$T/dest/opt/postern/share/man/man8/postern-pop3d.8"
 expect_eq "only bin/ and share/man/ are written" "bin share" "$(ls "$T/dest/opt/postern" | paste -sd' ')"
 expect_eq "nothing outside PREFIX" "opt" "$(ls "$T/dest")"

@@ -9,6 +9,12 @@ cleanup_hooks=""
 on_exit() { cleanup_hooks="$1; $cleanup_hooks"; }   # run at exit, last registered first
 trap 'eval "$cleanup_hooks"; rm -rf "$T"' EXIT
 CR=$(printf '\r')
+E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# talk ARGS...: tests/e2e/talk.py, a scripted client, within TALK_TIMEOUT seconds (20).
+talk() { timeout "${TALK_TIMEOUT:-20}" python3 "$E2E/talk.py" "$@"; }
+# answers: what the last session wrote to $T/out, without the CRs.
+answers() { tr -d '\r' <"$T/out"; }
 
 ok() { echo "ok - $1"; }
 fail() {

@@ -9,7 +9,7 @@ need python3 setpriv
 make_mail_user || { fail "a mail user for the tests"; exit 1; }
 make_messages 5
 fill_maildir
-talk() { timeout 30 python3 "$E2E/talk.py" "$@"; }
+TALK_TIMEOUT=30
 load() { timeout 300 python3 "$E2E/pop_load.py" "$1" "$MAIL_USER" "$CHAIN_PASS" "${@:2}"; }
 login="USER $MAIL_USER\r\nPASS $CHAIN_PASS\r\n"
 

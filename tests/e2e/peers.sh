@@ -8,7 +8,6 @@ need python3 curl tcpserver rblsmtpd recordio setpriv
 . "$(dirname "$0")/chain.bash"
 make_mail_user || { fail "a mail user for the tests"; exit 1; }
 make_messages 4
-talk() { timeout 20 python3 "$E2E/talk.py" "$@"; }
 
 # --- tcpserver (ucspi-tcp) in front of postern-popup, -checkpass, -pop3d -------------
 fill_maildir

@@ -33,7 +33,6 @@ printf ':allow\n' >"$T/rules"
 svscan "$svc_dir" >"$T/svscan.log" 2>&1 &
 svscan=$!
 on_exit "svc -dx '$s' '$s/log' 2>/dev/null; kill $svscan 2>/dev/null; sleep 0.5"
-wait_port "$PORT"
 check "svscan starts the service and it listens on env/POSTERN_PORT" wait_port "$PORT"
 
 timeout 20 curl -sS --user "$MAIL_USER:$CHAIN_PASS" "pop3://127.0.0.1:$PORT/2" >"$T/got" 2>&1

@@ -4,9 +4,7 @@
 # the limits, logging, SIGTERM, and children that misbehave.
 . "$(dirname "$0")/lib.sh"
 need python3
-HERE=$(cd "$(dirname "$0")" && pwd)
 TS=$BIN/postern-tcpserver
-talk() { timeout 20 python3 "$HERE/talk.py" "$@"; }
 
 # start NAME ARGS...: runs postern-tcpserver -1 ARGS... in the background with
 # its log in $T/NAME.log; sets PORT and PID.
