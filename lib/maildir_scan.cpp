@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fd.hpp"
+#include "message_file.hpp"
 
 namespace postern {
 
@@ -40,8 +41,8 @@ int for_each_file(int dir_fd, const char* dir, const std::function<bool(std::str
 namespace {
 // A concurrent session may move the same file first: then it is in cur/ already.
 int move_to_cur(int maildir_fd, std::string_view name) {
-    std::string from = "new/" + std::string(name);
-    std::string to = "cur/" + std::string(name);
+    std::string from = message_path("new", name);
+    std::string to = message_path("cur", name);
     if (name.find(':') == std::string_view::npos) to += ":2,";
     return ::renameat(maildir_fd, from.c_str(), maildir_fd, to.c_str()) == 0 ? 0 : errno;
 }
@@ -91,15 +92,12 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) 
 
 size_t clean_maildir_tmp(int maildir_fd, time_t now) {
     constexpr time_t abandoned_after = 36 * 3600;
-    int tmp_fd = ::openat(maildir_fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (tmp_fd < 0) return 0;
-    Fd tmp(tmp_fd);
     size_t removed = 0;
     for_each_file(maildir_fd, "tmp", [&](std::string_view name) {
-        std::string path(name);
+        std::string path = message_path("tmp", name);
         struct stat st{};
-        if (::fstatat(tmp.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-            st.st_atime + abandoned_after < now && ::unlinkat(tmp.get(), path.c_str(), 0) == 0)
+        if (::fstatat(maildir_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            st.st_atime + abandoned_after < now && ::unlinkat(maildir_fd, path.c_str(), 0) == 0)
             ++removed;
         return true;
     });

@@ -9,10 +9,15 @@
 
 namespace postern {
 
-Fd open_message(int maildir_fd, std::string_view dir, std::string_view name) {
+std::string message_path(std::string_view dir, std::string_view name) {
     std::string path;
-    path.reserve(dir.size() + 1 + name.size());
+    path.reserve(dir.size() + 1 + name.size() + 3);  // room for a ":2," added to it
     path.append(dir).append("/").append(name);
+    return path;
+}
+
+Fd open_message(int maildir_fd, std::string_view dir, std::string_view name) {
+    std::string path = message_path(dir, name);
     int fd = ::openat(maildir_fd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
     if (fd < 0 && errno == EPERM) fd = ::openat(maildir_fd, path.c_str(), O_RDONLY | O_CLOEXEC);
     return Fd(fd);

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "fd.hpp"
@@ -11,6 +12,9 @@
 namespace postern {
 
 // Opens dir/name read-only, without updating its access time when the system allows.
+// "dir/name", the path of a message's file from the Maildir.
+std::string message_path(std::string_view dir, std::string_view name);
+
 Fd open_message(int maildir_fd, std::string_view dir, std::string_view name);
 
 // Reads fd to its end through `buffer`, handing each chunk to `each`, which may

@@ -6,23 +6,23 @@
 
 #include "log.hpp"
 #include "maildir_name.hpp"
+#include "message_file.hpp"
 #include "session.hpp"
 
 namespace postern::pop3d {
 
 namespace {
-std::string path(std::string_view dir, std::string_view name) { return std::string(dir) + "/" + std::string(name); }
-
 bool unlink_message(const Maildrop& drop, size_t i) {
-    return ::unlinkat(drop.dir.get(), path(drop.messages.dir(i), drop.messages.name(i)).c_str(), 0) == 0;
+    return ::unlinkat(drop.dir.get(), message_path(drop.messages.dir(i), drop.messages.name(i)).c_str(), 0) == 0;
 }
 
 bool rename_seen(const Maildrop& drop, size_t i) {
     const MessageList& list = drop.messages;
-    std::string seen = maildir_name_with_flag(list.name(i), 'S');
-    if (seen == list.name(i) && list.dir(i) == "cur") return true;
-    std::string from = path(list.dir(i), list.name(i));
-    return ::renameat(drop.dir.get(), from.c_str(), drop.dir.get(), path("cur", seen).c_str()) == 0;
+    MessageName name = list.name(i);
+    std::string seen = maildir_name_with_flag(name, 'S');
+    if (seen == name.view() && list.dir(i) == "cur") return true;
+    std::string from = message_path(list.dir(i), name);
+    return ::renameat(drop.dir.get(), from.c_str(), drop.dir.get(), message_path("cur", seen).c_str()) == 0;
 }
 
 // One message's change. A message another session removed counts as deleted
