@@ -80,12 +80,13 @@ void Server::handle_signals() {
 
 // Behind a proxy each child needs an admission channel; it is made before
 // accept(), so when descriptors run out the client waits in the backlog
-// instead of being accepted and dropped.
+// instead of being accepted and dropped. One that no child took (accept found
+// nobody, or the connection was refused) waits for the next.
 void Server::accept_connections() {
     for (int n = 0; n < accepts_per_wake && may_accept(); ++n) {
-        Fd channel[2];
+        Fd* channel = spare_channel_;
         int pair[2];
-        if (options_.proxy) {
+        if (options_.proxy && !channel[0]) {
             if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
                 return back_off("socketpair-failed", errno);
             channel[0].reset(pair[0]);
@@ -133,6 +134,7 @@ void Server::start_child(Fd connection, const Endpoint& peer, Fd channel[2]) {
                    listener_.local, from_source});
     }
     table_.add(pid);
+    channel[1].reset();  // the child's end
     if (options_.proxy) channels_.push_back({std::move(channel[0]), pid});
     else table_.attribute(pid, peer.address);
     if (chatty())

@@ -50,6 +50,7 @@ private:
     ServerSignals signals_;
     ConnectionTable table_;
     std::vector<AdmissionChannel> channels_;
+    Fd spare_channel_[2];  // behind a proxy: the next child's admission channel
     std::vector<pollfd> poll_fds_;  // rebuilt each turn of the loop, kept to spare an allocation
     bool stopping_ = false;
     int64_t stop_at_ms_ = 0;

@@ -3,9 +3,10 @@
 #include <netinet/in.h>
 #include <cstring>
 
+#include "ip_address.hpp"
 #include "ucspi/address_pattern.hpp"
-#include "ucspi/ip_address.hpp"
 
+using namespace postern;
 using namespace postern::ucspi;
 
 namespace {

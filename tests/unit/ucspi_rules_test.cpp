@@ -6,6 +6,7 @@
 
 #include "ucspi/rules.hpp"
 
+using namespace postern;
 using namespace postern::ucspi;
 
 namespace {

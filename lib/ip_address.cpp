@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-namespace postern::ucspi {
+namespace postern {
 
 namespace {
 
@@ -73,4 +73,4 @@ std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr_storage& sa) {
     return std::nullopt;
 }
 
-}  // namespace postern::ucspi
+}  // namespace postern

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace postern::ucspi {
+namespace postern {
 
 struct IpAddress {
     bool v6 = false;
@@ -39,4 +39,4 @@ struct Endpoint {
 // From a socket address (AF_INET or AF_INET6); nullopt for any other family.
 std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr_storage& sa);
 
-}  // namespace postern::ucspi
+}  // namespace postern
