@@ -85,17 +85,13 @@ const char* read_new_password(Password& password) {
 
 const char* check_password(std::string_view password, bool apop) {
     if (password.empty()) return "empty password";
-    for (unsigned char c : password)
-        if (c < 0x20 || c == 0x7f) return "control characters in the password";
+    if (!valid_field(password)) return "control characters in the password";
     if (apop && password.find(':') != std::string_view::npos) return "an APOP secret cannot contain ':'";
     return nullptr;
 }
 
 bool valid_home(std::string_view home) {
-    if (!home.starts_with('/')) return false;
-    for (unsigned char c : home)
-        if (c < 0x20 || c == 0x7f || c == ':') return false;
-    return true;
+    return home.starts_with('/') && valid_field(home) && home.find(':') == std::string_view::npos;
 }
 
 struct Options {

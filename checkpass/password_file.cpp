@@ -21,13 +21,13 @@ bool next_field(std::string_view& rest, std::string_view& field) {
     return true;
 }
 
+}  // namespace
+
 bool valid_field(std::string_view field) {
     for (unsigned char c : field)
         if (c < 0x20 || c == 0x7f) return false;
     return true;
 }
-
-}  // namespace
 
 bool valid_entry_name(std::string_view name) {
     if (name.empty() || name.size() > 255) return false;

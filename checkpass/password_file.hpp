@@ -40,6 +40,8 @@ struct PasswordEntry {
 
 // A valid user name for the file: not empty, printable, no ':' and no space.
 bool valid_entry_name(std::string_view name);
+// No control characters: a field's bytes, as every field of a line must be.
+bool valid_field(std::string_view field);
 
 // False when the line is malformed (wrong field count, bad name, bad uid,
 // gid or home).

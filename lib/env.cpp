@@ -23,12 +23,16 @@ std::optional<uint64_t> parse_decimal(std::string_view s) {
     return n;
 }
 
+std::optional<uint64_t> parse_decimal_in(std::string_view s, uint64_t min, uint64_t max) {
+    auto n = parse_decimal(s);
+    if (!n || *n < min || *n > max) return std::nullopt;
+    return n;
+}
+
 std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t min, uint64_t max) {
     auto value = env_get(name);
     if (!value || value->empty()) return fallback;
-    auto n = parse_decimal(*value);
-    if (!n || *n < min || *n > max) return std::nullopt;
-    return n;
+    return parse_decimal_in(*value, min, max);
 }
 
 bool bad_setting(const char* name) {

@@ -31,6 +31,8 @@ bool read_number_setting(const char* name, T& into, uint64_t min, uint64_t max) 
 
 // Strict decimal: digits only, no sign, no spaces, no overflow.
 std::optional<uint64_t> parse_decimal(std::string_view s);
+// The same, within [min, max].
+std::optional<uint64_t> parse_decimal_in(std::string_view s, uint64_t min, uint64_t max);
 
 // A numeric uid or gid: a strict decimal below 4294967295, which is (uid_t)-1,
 // "no change" to setuid; nothing wraps to 0 (root).

@@ -19,8 +19,8 @@ struct OptionSpec {
 
 template <typename T>
 bool set_number(T& field, std::string_view value, uint64_t min, uint64_t max) {
-    auto n = parse_decimal(value);
-    if (!n || *n < min || *n > max) return false;
+    auto n = parse_decimal_in(value, min, max);
+    if (!n) return false;
     field = T(*n);
     return true;
 }
