@@ -125,10 +125,6 @@ END {
     met = (RD == "" || RL == "") ? "" : (RL >= 0.5 && RD >= 3)
     row("3 fetch: MB/s (RETR of every message, 1 GB)", c_d, c_t, c_p, cell("s3", "limit", "mb_per_s", 1, 1) " loopback copy",
         times(RD), times(RL), "≥ 0.5× limit, ≥ 3× Dovecot", verdict(met))
-    RS = pr("s3", "postern", "mb_per_s", "s3", "limit", "serial_mb_per_s")
-    row("3 fetch: the same copy with one request/answer round trip a message, MB/s", "", "", "",
-        cell("s3", "limit", "serial_mb_per_s", 1, 1) " (a round trip: " cell("s3", "limit", "round_trip_us", 1, 1) " µs)",
-        "", times(RS), "(for reference)", "")
     servers("s3", "stalls", 1, 0)
     P = median("s3", "postern", "stalls")
     row("3 fetch: answers < 64 KB that took ≥ 30 ms", c_d, c_t, c_p, "", "", "", "0 (no delayed-ACK wait)", verdict(P == "" ? "" : P == 0))
@@ -183,10 +179,7 @@ How each figure is taken (bench/README.md has more):
 3. LIST, then RETR of each message in turn, each answer read whole before the next command
    (no pipelining), its octets counted (CRLF, less dot-stuffing) and checked against LIST.
    The servers have sized the Maildir once before. Limit: every message file read and
-   written to a loopback TCP socket by a plain copy. MB = 10^6 bytes. For reference, that
-   copy's time plus one short request and answer on a loopback socket (the median of 2,001,
-   the two ends on different cores) for every message: what a client that waits for each
-   answer before its next command allows at best.
+   written to a loopback TCP socket by a plain copy. MB = 10^6 bytes.
 4. VmHWM (peak RSS, shared library pages included) of the processes serving one open
    session: Dovecot's pop3 process (its login and auth processes are shared by all
    sessions); postern's greeter, which waits for its child, and postern-pop3d.

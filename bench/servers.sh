@@ -59,26 +59,20 @@ postern_chain() {
 # connections (-c, -b); -1 prints the port it bound.
 listener_options="-1 -H -R -l 0 -c 200 -b 100"
 
-start_tcpserver() {
-    local out=$B/tcpserver.port
+# start_listener SERVER PROGRAM: PROGRAM (a tcpserver) with the chain; sets
+# PID_SERVER and PORT_SERVER once it has printed the port it listens on.
+start_listener() {
+    local name=$1 program=$2 out=$B/$(basename "$2").port port
     rm -f "$out"
-    tcpserver $listener_options 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/tcpserver.log" &
-    PID_tcpserver=$!
-    on_exit "kill $PID_tcpserver 2>/dev/null"
-    PORT_tcpserver=$(wait_file_line "$out") || die "tcpserver did not print its port"
-    wait_port "$PORT_tcpserver" || die "tcpserver does not answer on port $PORT_tcpserver"
+    "$program" $listener_options 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/$(basename "$program").log" &
+    eval "PID_$name=\$!"
+    on_exit "kill $! 2>/dev/null"
+    port=$(wait_file_line "$out") || die "$program did not print its port"
+    eval "PORT_$name=\$port"
 }
 
-start_postern() {
-    local out=$B/postern-tcpserver.port
-    rm -f "$out"
-    "$BIN/postern-tcpserver" $listener_options 127.0.0.1 0 $(postern_chain) \
-        > "$out" 2>> "$B/logs/postern-tcpserver.log" &
-    PID_postern=$!
-    on_exit "kill $PID_postern 2>/dev/null"
-    PORT_postern=$(wait_file_line "$out") || die "postern-tcpserver did not print its port"
-    wait_port "$PORT_postern" || die "postern-tcpserver does not answer on port $PORT_postern"
-}
+start_tcpserver() { start_listener tcpserver tcpserver; }
+start_postern() { start_listener postern "$BIN/postern-tcpserver"; }
 
 # session_rss_kb SERVER: the summed peak RSS (VmHWM) of the processes serving
 # the one session open now. For Dovecot that is the pop3 process (the login

@@ -141,7 +141,6 @@ bool Pop3Conn::read_body(BodyCount& count) {
             char cr2 = nl - p >= 2 ? nl[-2] : (nl - p == 1 ? previous : before_previous);
             if (cr != '\r' || cr2 == '\r') ++count.bad_line_ends;
             count.octets += uint64_t(nl + 1 - p);
-            ++count.lines;
             previous = '\n';
             before_previous = '\r';
             p = nl + 1;

@@ -16,7 +16,6 @@ namespace bench {
 // CRLF line ends, before dot-stuffing, without the final ".".
 struct BodyCount {
     uint64_t octets = 0;
-    uint64_t lines = 0;
     uint64_t bad_line_ends = 0;  // a LF without CR before it, or CR CR LF
 };
 

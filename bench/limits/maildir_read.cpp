@@ -20,27 +20,6 @@ namespace {
 
 constexpr unsigned max_repeat = 50;
 
-double now_s() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-// Calls each(dirfd, name) for every entry of new/ and cur/ that is not a dot-file.
-template <class Each> size_t for_each_message(const std::string& maildir, Each&& each) {
-    size_t n = 0;
-    for (const char* sub : {"/new", "/cur"}) {
-        DIR* d = opendir((maildir + sub).c_str());
-        if (!d) continue;
-        while (dirent* e = readdir(d)) {
-            if (e->d_name[0] == '.') continue;
-            each(dirfd(d), e->d_name);
-            ++n;
-        }
-        closedir(d);
-    }
-    return n;
-}
 
 }  // namespace
 
