@@ -75,17 +75,10 @@ maildir_count() { find "$MAILDIR/new" "$MAILDIR/cur" -type f | wc -l; }
 # sets CHAIN_PORT and CHAIN_PID.
 start_chain() {
     local name=$1; shift
-    "$BIN/postern-tcpserver" -1 "$@" "${CHAIN_IP:-127.0.0.1}" "${CHAIN_LISTEN_PORT:-0}" \
-        "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir \
-        >"$T/$name.port" 2>"$T/$name.log" &
-    CHAIN_PID=$!
-    on_exit "kill $CHAIN_PID 2>/dev/null"
-    for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
-    CHAIN_PORT=$(head -n 1 "$T/$name.port")
+    start_listener "$name" "$BIN/postern-tcpserver" -1 "$@" "${CHAIN_IP:-127.0.0.1}" "${CHAIN_LISTEN_PORT:-0}" \
+        "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir
+    CHAIN_PID=$LISTENER_PID CHAIN_PORT=$LISTENER_PORT
 }
-
-# stop_server PID: SIGTERM, then wait for it to go (at most 15 s).
-stop_server() { kill "$1" 2>/dev/null; timeout 15 tail --pid="$1" -f /dev/null; }
 
 # compare_fetched NAME DIR [COUNT]: every file in DIR is one of the originals,
 # whole and byte for byte but for line ends, after any header lines the

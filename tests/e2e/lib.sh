@@ -16,6 +16,20 @@ talk() { timeout "${TALK_TIMEOUT:-20}" python3 "$E2E/talk.py" "$@"; }
 # answers: what the last session wrote to $T/out, without the CRs.
 answers() { tr -d '\r' <"$T/out"; }
 
+# start_listener NAME COMMAND...: COMMAND (a listener run with -1, which prints
+# its port once it listens) in the background, its log in $T/NAME.log, stopped
+# at exit; waits up to 5 s for the port. Sets LISTENER_PID and LISTENER_PORT.
+start_listener() {
+    local name=$1; shift
+    "$@" >"$T/$name.port" 2>"$T/$name.log" &
+    LISTENER_PID=$!
+    on_exit "kill $LISTENER_PID 2>/dev/null"
+    for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
+    LISTENER_PORT=$(head -n 1 "$T/$name.port")
+}
+# stop_server PID: SIGTERM, then wait for it to go (at most 15 s).
+stop_server() { kill "$1" 2>/dev/null; timeout 15 tail --pid="$1" -f /dev/null; }
+
 ok() { echo "ok - $1"; }
 fail() {
     echo "not ok - $1"

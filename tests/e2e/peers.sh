@@ -11,13 +11,9 @@ make_messages 4
 
 # --- tcpserver (ucspi-tcp) in front of postern-popup, -checkpass, -pop3d -------------
 fill_maildir
-tcpserver -1 -v -R -H -l0 -c 10 127.0.0.1 0 \
-    "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir \
-    >"$T/tcpserver.port" 2>"$T/tcpserver.log" &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-for _ in $(seq 50); do [ -s "$T/tcpserver.port" ] && break; sleep 0.1; done
-PORT=$(head -n 1 "$T/tcpserver.port")
+start_listener tcpserver tcpserver -1 -v -R -H -l0 -c 10 127.0.0.1 0 \
+    "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir
+pid=$LISTENER_PID PORT=$LISTENER_PORT
 timeout 20 curl -sS --user "$MAIL_USER:$CHAIN_PASS" "pop3://127.0.0.1:$PORT/" >"$T/list" 2>&1
 expect_eq "under tcpserver: curl lists the 4 messages" 4 "$(grep -c . "$T/list")"
 mkdir -p "$T/got"
@@ -39,11 +35,8 @@ cat >"$T/rules" <<'R'
 R
 printf '#!/bin/sh\necho "220 smtpd for $TCPREMOTEIP"\nread line; echo "221 bye"\n' >"$T/smtpd.sh"
 chmod 755 "$T/smtpd.sh"
-"$BIN/postern-tcpserver" -1 -x "$T/rules" 127.0.0.1 0 rblsmtpd "$T/smtpd.sh" >"$T/rbl.port" 2>"$T/rbl.log" &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-for _ in $(seq 50); do [ -s "$T/rbl.port" ] && break; sleep 0.1; done
-PORT=$(head -n 1 "$T/rbl.port")
+start_listener rbl "$BIN/postern-tcpserver" -1 -x "$T/rules" 127.0.0.1 0 rblsmtpd "$T/smtpd.sh"
+pid=$LISTENER_PID PORT=$LISTENER_PORT
 talk --source 127.0.0.2 --send 'HELO client\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nQUIT\r\n' "$PORT" >"$T/blocked"
 expect_grep "rblsmtpd blocks 127.0.0.2 with the rule's RBLSMTPD (553)" '^553 listed by the test.s rules' "$T/blocked"
 expect_grep "rblsmtpd logs the TCPREMOTEIP it got" '^rblsmtpd: 127\.0\.0\.2 pid [0-9]+: 553 listed by the test.s rules' "$T/rbl.log"
@@ -53,13 +46,9 @@ stop_server "$pid"
 
 # --- postern-tcpserver running recordio around the chain -------------------------------------
 fill_maildir
-"$BIN/postern-tcpserver" -1 127.0.0.1 0 recordio \
-    "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir \
-    >"$T/rec.port" 2>"$T/rec.log" &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-for _ in $(seq 50); do [ -s "$T/rec.port" ] && break; sleep 0.1; done
-PORT=$(head -n 1 "$T/rec.port")
+start_listener rec "$BIN/postern-tcpserver" -1 127.0.0.1 0 recordio \
+    "$BIN/postern-popup" "$CHAIN_HOST" "$BIN/postern-checkpass" "$BIN/postern-pop3d" Maildir
+pid=$LISTENER_PID PORT=$LISTENER_PORT
 talk --send "USER $MAIL_USER\r\nPASS $CHAIN_PASS\r\nSTAT\r\nQUIT\r\n" "$PORT" >"$T/rec.out"
 expect_grep "the chain works inside recordio" '^\+OK 4 ' "$T/rec.out"
 expect_grep "recordio records the client's commands" '^[0-9]+ < STAT' "$T/rec.log"

@@ -10,14 +10,9 @@ TS=$BIN/postern-tcpserver
 # its log in $T/NAME.log; sets PORT and PID.
 start() {
     local name=$1; shift
-    "$TS" -1 "$@" >"$T/$name.port" 2>"$T/$name.log" &
-    PID=$!
-    on_exit "kill $PID 2>/dev/null"
-    for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
-    PORT=$(head -n 1 "$T/$name.port")
+    start_listener "$name" "$TS" -1 "$@"
+    PID=$LISTENER_PID PORT=$LISTENER_PORT
 }
-# stop PID: SIGTERM, then waits for it (at most 15 s).
-stop() { kill "$1" 2>/dev/null; timeout 15 tail --pid="$1" -f /dev/null; }
 # log_wait FILE PATTERN: waits up to 5 s for a log line.
 log_wait() { for _ in $(seq 50); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
 
@@ -56,20 +51,20 @@ log_wait "$T/basic.log" "^postern-tcpserver: end pid=$child status=0\$"
 expect_grep "the log has the child's end and exit status" "^postern-tcpserver: end pid=$child status=0\$" "$T/basic.log"
 expect_grep "the log has status lines n/limit" '^postern-tcpserver: status 1/40$' "$T/basic.log"
 expect_grep "status returns to 0/40" '^postern-tcpserver: status 0/40$' "$T/basic.log"
-stop "$PID"
+stop_server "$PID"
 
 # The server's own stale variables never reach the child.
 TCPREMOTEHOST=stale TCPREMOTEINFO=stale TCPLOCALHOST=stale start stale 127.0.0.1 0 "$T/env.sh"
 talk --send 'x\n' "$PORT" >"$T/out"
 expect_eq "stale TCPREMOTEHOST/TCPREMOTEINFO/TCPLOCALHOST are unset" "" "$(grep -E '^TCP(REMOTEHOST|REMOTEINFO|LOCALHOST)=' "$T/out")"
-stop "$PID"
+stop_server "$PID"
 
 start v6 ::1 0 "$T/env.sh"
 talk -6 --send 'x\n' "$PORT" >"$T/out"
 expect_eq "PROTO=TCP6 for an IPv6 client" "PROTO=TCP6" "$(grep ^PROTO= "$T/out")"
 expect_eq "TCPREMOTEIP=::1" "TCPREMOTEIP=::1" "$(grep ^TCPREMOTEIP= "$T/out")"
 expect_eq "TCPLOCALIP=::1" "TCPLOCALIP=::1" "$(grep ^TCPLOCALIP= "$T/out")"
-stop "$PID"
+stop_server "$PID"
 
 start dual :: 0 "$T/env.sh"
 talk --send 'x\n' "$PORT" >"$T/out"
@@ -77,12 +72,12 @@ talk -6 --send 'x\n' "$PORT" >"$T/out6"
 expect_eq ":: serves IPv4 clients as plain IPv4 (no ::ffff:)" "PROTO=TCP TCPREMOTEIP=127.0.0.1" \
     "$(grep -E '^(PROTO|TCPREMOTEIP)=' "$T/out" | paste -sd' ')"
 expect_eq ":: serves IPv6 clients" "PROTO=TCP6 TCPREMOTEIP=::1" "$(grep -E '^(PROTO|TCPREMOTEIP)=' "$T/out6" | paste -sd' ')"
-stop "$PID"
+stop_server "$PID"
 
 start zero 0 0 "$T/env.sh"
 talk --send 'x\n' "$PORT" >"$T/out"
 expect_grep "0 listens on every IPv4 address" '^TCPLOCALIP=127\.0\.0\.1$' "$T/out"
-stop "$PID"
+stop_server "$PID"
 
 start names -h -l mail.example.org 127.0.0.1 0 "$T/env.sh"
 talk --send 'x\n' "$PORT" >"$T/out"
@@ -92,24 +87,24 @@ if getent hosts 127.0.0.1 | grep -qw localhost && getent ahosts localhost | grep
 else
     skip "-h sets a confirmed TCPREMOTEHOST" "127.0.0.1 is not localhost here"
 fi
-stop "$PID"
+stop_server "$PID"
 
 start banner -B 'banner: hi
 ' 127.0.0.1 0 "$T/env.sh"
 talk --send 'x\n' "$PORT" >"$T/out"
 expect_eq "-B writes the banner first" "banner: hi" "$(head -n 1 "$T/out")"
-stop "$PID"
+stop_server "$PID"
 
 printf '#!/usr/bin/env python3\nimport socket\ns = socket.socket(fileno=0)\nprint(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))\n' >"$T/nodelay.py"
 chmod +x "$T/nodelay.py"
 start nodelay -D 127.0.0.1 0 "$T/nodelay.py"
 talk "$PORT" >"$T/out"
 expect_eq "-D turns Nagle's algorithm off on the connection" 1 "$(cat "$T/out")"
-stop "$PID"
+stop_server "$PID"
 start delay 127.0.0.1 0 "$T/nodelay.py"
 talk "$PORT" >"$T/out"
 expect_eq "without -D it stays on" 0 "$(cat "$T/out")"
-stop "$PID"
+stop_server "$PID"
 
 # --- access rules ------------------------------------------------------------
 cat >"$T/rules" <<'R'
@@ -144,7 +139,7 @@ expect_grep "a malformed file on SIGHUP is logged with its line" \
 talk --send 'x\n' "$PORT" >"$T/out"
 expect_eq "and the old rules stay in force" "" "$(cat "$T/out")"
 check "the server is still running" kill -0 "$PID"
-stop "$PID"
+stop_server "$PID"
 
 printf '127.0.0.1:allow\n\n127.0.0.1 deny\n' >"$T/bad-rules"
 timeout 10 "$TS" -x "$T/bad-rules" 127.0.0.1 0 "$T/env.sh" 2>"$T/bad.log"
@@ -180,7 +175,7 @@ log_wait "$T/proxy.log" 'proxy-timeout'
 expect_grep "the time-out is logged" '^postern-tcpserver: proxy-timeout pid=[0-9]+ via=127\.0\.0\.1 reason=no-complete-header-in-time$' "$T/proxy.log"
 talk --send 'PROXY TCP4 192.0.2.7 127.0.0.1 99999 1\r\n' "$PORT" >"$T/out"
 expect_grep "a malformed v1 header is refused and logged" 'proxy-bad pid=[0-9]+ via=127\.0\.0\.1 reason=v1-ports-malformed$' "$T/proxy.log"
-stop "$PID"
+stop_server "$PID"
 
 # --- limits --------------------------------------------------------------------
 start limit -c 1 127.0.0.1 0 "$T/hold.sh"
@@ -195,7 +190,7 @@ expect_eq "-c 1: the first client is served" "hello 127.0.0.1" "$(cat "$T/first"
 expect_eq "-c 1: the second waits its turn and is served" "hello 127.0.0.1" "$(cat "$T/second")"
 check "-c 1: the second waited for the first to end ($waited ms)" test "$waited" -ge 800
 expect_grep "status shows the limit reached" '^postern-tcpserver: status 1/1$' "$T/limit.log"
-stop "$PID"
+stop_server "$PID"
 
 start limitm -c 1 -m '-ERR [SYS/TEMP] too busy' 127.0.0.1 0 "$T/hold.sh"
 talk --hold 1 --send 'bye\n' "$PORT" >"$T/first" &
@@ -206,7 +201,7 @@ wait "$first"
 expect_eq "-c 1 -m: the extra client gets the message" "-ERR [SYS/TEMP] too busy$CR" "$(cat "$T/second")"
 expect_eq "-c 1 -m: the first is unaffected" "hello 127.0.0.1" "$(cat "$T/first")"
 expect_grep "a total-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=total-limit count=1/1$' "$T/limitm.log"
-stop "$PID"
+stop_server "$PID"
 
 start persource -C 2 127.0.0.1 0 "$T/hold.sh"
 talk --hold 1 --send 'bye\n' "$PORT" >"$T/a" &
@@ -221,7 +216,7 @@ expect_eq "-C 2: the third is closed at once" "" "$(cat "$T/c")"
 expect_grep "a source-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2$' "$T/persource.log"
 talk --send 'bye\n' "$PORT" >"$T/d"
 expect_eq "-C 2: once they end, the address is served again" "hello 127.0.0.1" "$(cat "$T/d")"
-stop "$PID"
+stop_server "$PID"
 
 start proxylimit -y -C 1 -m '-ERR [SYS/TEMP] too many connections from your address' 127.0.0.1 0 "$T/hold.sh"
 talk --proxy1 192.0.2.7:1000 --hold 1 --send 'bye\n' "$PORT" >"$T/a" &
@@ -235,7 +230,7 @@ expect_eq "-y -C 1: the second from 192.0.2.7 (same proxy) is refused with the m
     "-ERR [SYS/TEMP] too many connections from your address$CR" "$(cat "$T/b")"
 expect_eq "-y -C 1: 192.0.2.8 through the same proxy is served" "hello 192.0.2.8" "$(cat "$T/c")"
 expect_grep "the refusal names the real client" 'refuse remote=192\.0\.2\.7 reason=source-limit count=1/1$' "$T/proxylimit.log"
-stop "$PID"
+stop_server "$PID"
 
 # --- children that misbehave; SIGTERM ----------------------------------------------
 start broken 127.0.0.1 0 "$T/no-such-program"
@@ -245,7 +240,7 @@ expect_grep "an exec failure is logged" '^postern-tcpserver: exec-failed pid=[0-
 log_wait "$T/broken.log" 'status=111$'
 expect_grep "and the child ends with 111" 'end pid=[0-9]+ status=111$' "$T/broken.log"
 check "the server survives it" kill -0 "$PID"
-stop "$PID"
+stop_server "$PID"
 
 printf '#!/bin/sh\necho dying\nkill -9 $$\n' >"$T/crash.sh"
 chmod +x "$T/crash.sh"
@@ -255,7 +250,7 @@ talk "$PORT" >"$T/out2"
 log_wait "$T/crash.log" 'signal=9'
 expect_grep "a child killed by a signal is logged as such" '^postern-tcpserver: end pid=[0-9]+ signal=9$' "$T/crash.log"
 expect_eq "and the next client is still served" "dying" "$(cat "$T/out2")"
-stop "$PID"
+stop_server "$PID"
 
 start term -W 5 127.0.0.1 0 "$T/hold.sh"
 talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/first" &
@@ -288,11 +283,8 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 # --- out of descriptors: back off, then recover ---------------------------------
 # Behind a proxy the server holds one descriptor per child until its header is
 # read; with 8 descriptors, two silent clients leave none for accept().
-( ulimit -n 8; exec "$TS" -1 -y -T 2 -c 100 127.0.0.1 0 printenv TCPREMOTEIP ) >"$T/fd.port" 2>"$T/fd.log" &
-PID=$!
-on_exit "kill $PID 2>/dev/null"
-for _ in $(seq 50); do [ -s "$T/fd.port" ] && break; sleep 0.1; done
-PORT=$(cat "$T/fd.port")
+start_listener fd bash -c 'ulimit -n 8; exec "$@"' - "$TS" -1 -y -T 2 -c 100 127.0.0.1 0 printenv TCPREMOTEIP
+PID=$LISTENER_PID PORT=$LISTENER_PORT
 pids=""
 for i in $(seq 6); do talk --timeout 4 "$PORT" >/dev/null 2>&1 & pids="$pids $!"; done
 log_wait "$T/fd.log" 'accept-failed'
@@ -302,7 +294,7 @@ talk --timeout 15 --proxy1 192.0.2.7:1 --send 'bye\n' "$PORT" >"$T/out"
 expect_eq "once descriptors are free, clients are served again" "192.0.2.7" "$(cat "$T/out")"
 fails=$(grep -c accept-failed "$T/fd.log")
 check "it backs off instead of spinning ($fails accept-failed lines)" test "$fails" -lt 30
-stop "$PID"
+stop_server "$PID"
 
 # --- -u/-g: the server gives up root after binding ---------------------------
 if [ "$(id -u)" = 0 ]; then
@@ -312,19 +304,16 @@ if [ "$(id -u)" = 0 ]; then
     talk "$PORT" >"$T/out"
     expect_eq "-u/-g: children run as that uid, gid and no other groups" "65534 65534 65534" "$(paste -sd' ' "$T/out")"
     check "-u/-g: the server itself runs as that user" test "$(stat -c %u /proc/$PID)" = 65534
-    stop "$PID"
+    stop_server "$PID"
     printf '#!/bin/sh\nUID=65534 GID=65534 exec "%s" "$@"\n' "$TS" >"$T/ts-env.sh"
     chmod 755 "$T/ts-env.sh"
     TS=$T/ts-env.sh start idsenv -U 127.0.0.1 0 "$T/id.sh"
     talk "$PORT" >"$T/out"
     expect_eq "-U takes \$UID and \$GID" "65534 65534 65534" "$(paste -sd' ' "$T/out")"
-    stop "$PID"
+    stop_server "$PID"
     # RLIMIT_NPROC binds the server once it is nobody: the third child cannot be forked.
-    ( ulimit -u 3; exec "$TS" -1 -u 65534 -g 65534 127.0.0.1 0 "$T/hold.sh" ) >"$T/nproc.port" 2>"$T/nproc.log" &
-    PID=$!
-    on_exit "kill $PID 2>/dev/null"
-    for _ in $(seq 50); do [ -s "$T/nproc.port" ] && break; sleep 0.1; done
-    PORT=$(cat "$T/nproc.port")
+    start_listener nproc bash -c 'ulimit -u 3; exec "$@"' - "$TS" -1 -u 65534 -g 65534 127.0.0.1 0 "$T/hold.sh"
+    PID=$LISTENER_PID PORT=$LISTENER_PORT
     pids=""
     for i in 1 2 3; do talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/np.$i" & pids="$pids $!"; sleep 0.2; done
     log_wait "$T/nproc.log" 'fork-failed'
@@ -333,7 +322,7 @@ if [ "$(id -u)" = 0 ]; then
     talk --send 'bye\n' "$PORT" >"$T/out"
     expect_eq "and once children end, clients are served again" "hello 127.0.0.1" "$(cat "$T/out")"
     check "the server survived it" kill -0 "$PID"
-    stop "$PID"
+    stop_server "$PID"
 else
     skip "-u/-g" "needs root"
 fi
