@@ -49,8 +49,9 @@ std::string_view next_word(std::string_view& line) {
 // "PROXY TCP4 192.0.2.7 198.51.100.1 51234 110\r\n"
 ProxyParse parse_v1(std::string_view data) {
     size_t end = data.find("\r\n");
+    // A bare LF before the CRLF too: the answer must not depend on how the bytes arrived.
+    if (data.substr(0, end).find('\n') != std::string_view::npos) return invalid("v1 line not ended by CRLF");
     if (end == std::string_view::npos) {
-        if (data.find('\n') != std::string_view::npos) return invalid("v1 line not ended by CRLF");
         if (data.size() >= max_proxy_v1) return invalid("v1 header longer than 107 bytes");
         return {};
     }

@@ -91,6 +91,16 @@ TEST_CASE("PROXY v1: incomplete until CRLF, and every byte so far is header") {
     }
 }
 
+// Found by fuzz/proxy_header: the whole line was accepted while its prefix up to the LF was refused.
+TEST_CASE("PROXY v1: a bare LF before the CRLF is refused, whole or in part") {
+    std::string h = "PROXY UNKNOWN a\nb\r\nUSER bob\r\n";
+    CHECK(parse(h).status == ProxyStatus::invalid);
+    for (size_t n = 0; n < h.size(); ++n) {
+        INFO(n);
+        CHECK(parse(h.substr(0, n)).status != ProxyStatus::complete);
+    }
+}
+
 TEST_CASE("PROXY v1: malformed headers are refused") {
     const char* bad[] = {
         "PROXY TCP4 192.0.2.7 198.51.100.1 51234 110\n",
