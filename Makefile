@@ -107,4 +107,8 @@ demo: all
 bench: all
 	@CC_CMD='$(CC_CMD)' BUILD='$(BUILD)' bash bench/run.sh
 
+# Fuzzing (fuzz/README.md): `make fuzz` builds one libFuzzer target per parser
+# and invariant with Debian's clang; `make fuzz-run FUZZ_SECONDS=N` runs each.
+include fuzz/fuzz.mk
+
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(UNIT_OBJ) $(foreach p,$(BUILT_PROGRAMS),$(call objs_of,$(p))))
