@@ -10,6 +10,8 @@ FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 fuzz_parts_of_proxy_header := ucspi/proxy_header ucspi/proxy_read
+fuzz_parts_of_address_pattern := ucspi/address_pattern
+fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,%,$(wildcard fuzz/*.cpp))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
