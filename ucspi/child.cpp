@@ -97,7 +97,7 @@ void send_limit_message(int fd, const std::string& message) {
 }
 
 void run_child(const ChildSetup& s) {
-    restore_child_signals(s.original_mask);
+    reset_child_signals(s.ignored_signals);
     ConnectionFacts facts;
     facts.remote = s.peer;
     facts.local = local_endpoint(s.connection, s.listening);

@@ -19,7 +19,7 @@ constexpr int exit_child_refused = 100;
 struct ChildSetup {
     const Options& options;
     const std::vector<Rule>& rules;
-    const sigset_t& original_mask;
+    const sigset_t& ignored_signals;  // what the server ignores, for the child to undo
     int connection;
     int admission_fd;  // behind a proxy: where to ask about the per-source limit; else -1
     Endpoint peer;

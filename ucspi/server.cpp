@@ -130,7 +130,7 @@ void Server::start_child(Fd connection, const Endpoint& peer, Fd channel[2]) {
     if (pid < 0) return back_off("fork-failed", errno);
     if (pid == 0) {
         channel[0].reset();
-        run_child({options_, rules_, signals_.original_mask, connection.get(), channel[1].get(), peer,
+        run_child({options_, rules_, signals_.ignored, connection.get(), channel[1].get(), peer,
                    listener_.local, from_source});
     }
     table_.add(pid);

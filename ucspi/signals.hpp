@@ -1,6 +1,9 @@
 // The server takes SIGCHLD, SIGHUP, SIGTERM and SIGINT through a signalfd in
-// its poll loop, so no handler ever runs in the middle of its bookkeeping;
-// children get the signal state the server started with.
+// its poll loop, so no handler ever runs in the middle of its bookkeeping.
+// Whatever started it may have left signals ignored or blocked (an ignored
+// SIGCHLD makes the kernel reap children unseen, and no slot is ever freed),
+// so it sets the ones it relies on itself, and its children start from the
+// defaults with nothing blocked.
 #pragma once
 #include <signal.h>
 
@@ -10,10 +13,11 @@ namespace postern::ucspi {
 
 struct ServerSignals {
     Fd fd;
-    sigset_t original_mask;
+    sigset_t ignored;  // every signal ignored in the server, SIGPIPE included: its children undo them
 };
 
-// Blocks the four signals and opens a signalfd for them; SIGPIPE is ignored.
+// SIGCHLD, SIGHUP, SIGTERM and SIGINT at their defaults and blocked, read on
+// a signalfd; SIGPIPE ignored; no other signal blocked.
 bool take_server_signals(ServerSignals& out);
 
 struct PendingSignals {
@@ -21,7 +25,7 @@ struct PendingSignals {
 };
 PendingSignals read_signals(int fd);
 
-// In a new child, before anything else: the mask and dispositions it would have had.
-void restore_child_signals(const sigset_t& original_mask);
+// In a new child, before anything else: every signal at its default, none blocked.
+void reset_child_signals(const sigset_t& ignored);
 
 }  // namespace postern::ucspi

@@ -327,6 +327,41 @@ else
     skip "-u/-g" "needs root"
 fi
 
+# --- signals left ignored or blocked by whatever started the server ------------
+# bash's `trap '' CHLD` does not reliably leave SIGCHLD ignored across exec, so
+# a small python3 wrapper sets the state and execs the server.
+cat >"$T/hostile.py" <<'PY'
+import os, signal, sys
+for s in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGALRM):
+    signal.signal(s, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+printf '127.0.0.1:allow\n' >"$T/sig-rules"
+start_listener sigign python3 "$T/hostile.py" "$TS" -1 -c 1 -x "$T/sig-rules" 127.0.0.1 0 echo served
+PID=$LISTENER_PID PORT=$LISTENER_PORT
+served=0
+for i in 1 2 3 4; do
+    [ "$(talk --timeout 3 "$PORT")" = served ] && served=$((served + 1))
+done
+expect_eq "-c 1 under an ignored SIGCHLD: four clients in turn are all served" 4 "$served"
+expect_grep "and each child's end is seen" '^postern-tcpserver: end pid=[0-9]+ status=0$' "$T/sigign.log"
+expect_eq "the server blocks only SIGHUP, SIGINT, SIGTERM and SIGCHLD (mask 0x14003)" \
+    "0000000000014003" "$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/"$PID"/status)"
+printf '127.0.0.1:allow\n:allow\n' >"$T/sig-rules"
+kill -HUP "$PID"
+log_wait "$T/sigign.log" 'rules-loaded file=.* rules=2$'
+expect_grep "SIGHUP still re-reads the rules when it was ignored" 'rules-loaded file=.* rules=2$' "$T/sigign.log"
+stop_server "$PID"
+check "SIGTERM still stops the server when it was ignored" bash -c "! kill -0 $PID 2>/dev/null"
+
+start_listener sigchild python3 "$T/hostile.py" "$TS" -1 127.0.0.1 0 grep -E '^Sig(Blk|Ign)' /proc/self/status
+PID=$LISTENER_PID PORT=$LISTENER_PORT
+talk "$PORT" >"$T/out"
+expect_eq "children start with no signal blocked and none ignored" \
+    "SigBlk:	0000000000000000|SigIgn:	0000000000000000" "$(paste -sd'|' "$T/out")"
+stop_server "$PID"
+
 # --- usage ----------------------------------------------------------------------------
 timeout 5 "$TS" -c 0 127.0.0.1 0 true 2>"$T/usage.log"
 expect_eq "a bad option value exits 2" 2 $?
