@@ -12,6 +12,8 @@ FUZZ_FLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undef
 fuzz_parts_of_proxy_header := ucspi/proxy_header ucspi/proxy_read
 fuzz_parts_of_address_pattern := ucspi/address_pattern
 fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
+fuzz_parts_of_maildir_name :=
+fuzz_parts_of_maildir_cache := pop3d/maildir_cache
 
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,%,$(wildcard fuzz/*.cpp))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
