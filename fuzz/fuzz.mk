@@ -1,8 +1,9 @@
 # Included by the Makefile. Each fuzz/NAME.cpp is one libFuzzer target,
 # build/fuzz/NAME, built by clang under ASan and UBSan from the library and
-# the program logic it exercises, listed below as in the programs' rules: what
-# a target is made of is said here, and a file being changed elsewhere in the
-# tree does not stop the others from building.
+# the program logic it exercises, listed below as the programs' rules list
+# theirs: what a target is made of is said here, and a file being changed
+# elsewhere in the tree does not stop the other targets from building. A part
+# whose file does not exist is left out; the link then says what is missing.
 
 FUZZ_CXX ?= clang++-14
 FUZZ_SECONDS ?= 20
@@ -14,12 +15,13 @@ fuzz_parts_of_address_pattern := ucspi/address_pattern
 fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 fuzz_parts_of_maildir_name :=
 fuzz_parts_of_maildir_cache := pop3d/maildir_cache
+fuzz_parts_of_checkpassword_input := checkpass/request popup/checkpassword popup/log_relay popup/ucspi_tls
 
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,%,$(wildcard fuzz/*.cpp))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_LIB_A := $(FUZZ_BUILD)/libpostern.a
-FUZZ_LIB_OBJ := $(LIB_SRC:%.cpp=$(FUZZ_BUILD)/obj/%.o)
-fuzz_objs_of = $(FUZZ_BUILD)/obj/fuzz/$(1).o $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(fuzz_parts_of_$(1)))
+fuzz_obj = $(patsubst %.cpp,$(FUZZ_BUILD)/obj/%.o,$(1))
+fuzz_objs_of = $(call fuzz_obj,fuzz/$(1).cpp $(wildcard $(addsuffix .cpp,$(fuzz_parts_of_$(1)))))
 
 .PHONY: fuzz fuzz-run
 fuzz: $(FUZZ_BINS)
@@ -28,7 +30,7 @@ $(FUZZ_BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Wall -Wextra -Ilib -I. -MMD -MP -c -o $@ $<
 
-$(FUZZ_LIB_A): $(FUZZ_LIB_OBJ)
+$(FUZZ_LIB_A): $(call fuzz_obj,$(LIB_SRC))
 	@rm -f $@
 	@ar rcs $@ $^
 
@@ -43,4 +45,4 @@ fuzz-run: $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 fuzz-run-%: $(FUZZ_BUILD)/%
 	@sh fuzz/run.sh $< fuzz/corpus/$* $(FUZZ_SECONDS)
 
--include $(patsubst %.o,%.d,$(FUZZ_LIB_OBJ) $(foreach t,$(FUZZ_TARGETS),$(call fuzz_objs_of,$(t))))
+-include $(patsubst %.o,%.d,$(call fuzz_obj,$(LIB_SRC)) $(foreach t,$(FUZZ_TARGETS),$(call fuzz_objs_of,$(t))))

@@ -7,16 +7,13 @@
 //  - a complete header stays within the specification's bounds;
 //  - read from a socket in pieces, the header consumes exactly its length, and
 //    the bytes after it are left in the socket unchanged.
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "check.hpp"
+#include "pieces.hpp"
 #include "ucspi/proxy_header.hpp"
 #include "ucspi/proxy_read.hpp"
 
@@ -44,26 +41,6 @@ void check_prefixes(std::string_view data, const ProxyParse& whole) {
     }
 }
 
-size_t queued(int fd) {
-    int n = 0;
-    return ::ioctl(fd, FIONREAD, &n) == 0 ? size_t(n) : 0;
-}
-
-// Writes `data` in pieces, each only once the reader has taken all before it,
-// so the reader sees the header grow piece by piece, the same way on every run.
-void write_in_pieces(int writer, int reader, std::string_view data, const std::atomic<bool>& done) {
-    fuzz::SplitSource splits(data);
-    while (!data.empty()) {
-        while (!done && queued(reader) > 0) {
-            timespec pause{0, 20000};
-            ::nanosleep(&pause, nullptr);
-        }
-        size_t n = done ? data.size() : std::min(data.size(), splits.next(64));
-        if (::write(writer, data.data(), n) != ssize_t(n)) return;
-        data.remove_prefix(n);
-    }
-}
-
 std::string read_rest(int fd) {
     std::string rest;
     char buf[4096];
@@ -75,17 +52,11 @@ std::string read_rest(int fd) {
 void check_socket_read(std::string_view data, const ProxyParse& whole) {
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) return;
-    std::atomic<bool> done = false;
-    std::thread writer([&] {
-        write_in_pieces(ends[1], ends[0], data, done);
-        ::shutdown(ends[1], SHUT_WR);
-    });
+    fuzz::PieceWriter writer(ends[1], ends[0], data, 64);
     ProxyRead read = read_proxy_header(ends[0], Deadline::after_seconds(10));
-    done = true;
-    writer.join();
+    writer.stop();
     std::string rest = read_rest(ends[0]);
     ::close(ends[0]);
-    ::close(ends[1]);
     FUZZ_CHECK(read.status != ProxyReadStatus::timeout && read.status != ProxyReadStatus::error);
     if (whole.status == ProxyStatus::complete) {
         FUZZ_CHECK(read.status == ProxyReadStatus::ok);
