@@ -15,6 +15,7 @@ fuzz_parts_of_address_pattern := ucspi/address_pattern
 fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 fuzz_parts_of_maildir_name :=
 fuzz_parts_of_maildir_cache := pop3d/maildir_cache
+fuzz_parts_of_sasl_plain := popup/sasl_plain
 fuzz_parts_of_checkpassword_input := checkpass/request popup/checkpassword popup/log_relay popup/ucspi_tls
 
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,%,$(wildcard fuzz/*.cpp))
