@@ -14,6 +14,7 @@ fuzz_parts_of_proxy_header := ucspi/proxy_header ucspi/proxy_read
 fuzz_parts_of_address_pattern := ucspi/address_pattern
 fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 fuzz_parts_of_maildir_name :=
+fuzz_parts_of_message_encoding :=
 fuzz_parts_of_maildir_cache := pop3d/maildir_cache
 fuzz_parts_of_sasl_plain := popup/sasl_plain
 fuzz_parts_of_checkpassword_input := checkpass/request popup/checkpassword popup/log_relay popup/ucspi_tls
