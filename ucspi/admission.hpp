@@ -13,7 +13,7 @@ namespace postern::ucspi {
 
 struct Admission {
     bool admitted = false;
-    size_t from_source = 0;  // connections from this address, this one included
+    size_t from_source = 0;  // connections from this source (see source_group.hpp), this one included
 };
 
 // Child side: nullopt when the server did not answer in time or at all.

@@ -25,9 +25,17 @@ bool set_number(T& field, std::string_view value, uint64_t min, uint64_t max) {
     return true;
 }
 
+bool set_per_source_limit(Options& o, std::string_view value) {
+    auto limit = parse_per_source_limit(value);
+    if (!limit) return false;
+    o.max_per_source = limit->max;
+    o.source_grouping = limit->grouping;
+    return true;
+}
+
 constexpr OptionSpec option_table[] = {
     {'c', true, [](Options& o, std::string_view v) { return set_number(o.max_total, v, 1, 100000); }},
-    {'C', true, [](Options& o, std::string_view v) { return set_number(o.max_per_source, v, 0, 100000); }},
+    {'C', true, set_per_source_limit},
     {'m', true, [](Options& o, std::string_view v) { o.limit_message = std::string(v); return v.size() <= 500; }},
     {'x', true, [](Options& o, std::string_view v) { o.rules_file = v; return !v.empty(); }},
     {'B', true, [](Options& o, std::string_view v) { o.banner = v; return true; }},

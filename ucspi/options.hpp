@@ -5,13 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "source_group.hpp"
+
 namespace postern::ucspi {
 
 enum class Verbosity { quiet, normal, verbose };
 
 struct Options {
     size_t max_total = 40;          // -c
-    size_t max_per_source = 0;      // -C; 0: no limit
+    size_t max_per_source = 0;      // -C N; 0: no limit
+    SourceGrouping source_grouping; // -C N/V4BITS/V6BITS
     std::optional<std::string> limit_message;  // -m: answer at a limit instead of waiting
     std::string rules_file;         // -x
     std::string banner;             // -B
@@ -38,7 +41,7 @@ struct ParsedOptions {
 ParsedOptions parse_options(int argc, char** argv);
 
 constexpr const char* usage_text =
-    "postern-tcpserver [-1DdHhQqRUvy] [-c n] [-C n] [-m message] [-x rules] [-B banner] [-b backlog] "
+    "postern-tcpserver [-1DdHhQqRUvy] [-c n] [-C n[/v4bits[/v6bits]]] [-m message] [-x rules] [-B banner] [-b backlog] "
     "[-l name] [-T seconds] [-W seconds] [-u user] [-g group] HOST PORT PROG [ARGS...]";
 
 }  // namespace postern::ucspi

@@ -28,7 +28,7 @@ Server::Server(const Options& options, Listener listener, std::vector<Rule> rule
       listener_(std::move(listener)),
       rules_(std::move(rules)),
       signals_(std::move(signals)),
-      table_(options.max_total, options.max_per_source) {}
+      table_(options.max_total, options.max_per_source, options.source_grouping) {}
 
 void Server::log_status() const {
     if (!chatty()) return;
@@ -107,20 +107,41 @@ void Server::accept_connections() {
 }
 
 void Server::take_connection(Fd connection, const Endpoint& peer, Fd channel[2]) {
-    if (table_.full())
-        return refuse(std::move(connection), peer, "total-limit", table_.active(), table_.max_total());
+    if (table_.full()) return refuse_total(std::move(connection), peer.address);
     if (!options_.proxy && table_.source_full(peer.address))
-        return refuse(std::move(connection), peer, "source-limit", table_.from_source(peer.address),
-                      options_.max_per_source);
+        return refuse_source(std::move(connection), peer.address);
     start_child(std::move(connection), peer, channel);
 }
 
-void Server::refuse(Fd connection, const Endpoint& peer, const char* reason, size_t count, size_t limit) {
+namespace {
+
+std::string count_of(size_t count, size_t limit) { return std::to_string(count) + "/" + std::to_string(limit); }
+
+}  // namespace
+
+void Server::refuse_total(Fd connection, const IpAddress& client) {
     if (chatty())
         log_event("refuse")
-            .kv("remote", format_ip(peer.address))
-            .kv("reason", reason)
-            .kv("count", std::to_string(count) + "/" + std::to_string(limit));
+            .kv("remote", format_ip(client))
+            .kv("reason", "total-limit")
+            .kv("count", count_of(table_.active(), table_.max_total()));
+    send_refusal(connection);
+}
+
+// The line names the source counted, so a refusal of a client that has not
+// connected before is plain: others in its prefix hold the slots.
+void Server::refuse_source(Fd connection, const IpAddress& client) {
+    if (chatty())
+        log_event("refuse")
+            .kv("remote", format_ip(client))
+            .kv("reason", "source-limit")
+            .kv("count", count_of(table_.from_source(client), options_.max_per_source))
+            .kv("source", format_source_group(client, table_.grouping()));
+    send_refusal(connection);
+}
+
+// Behind a proxy the child holds the connection and sends the message itself.
+void Server::send_refusal(const Fd& connection) const {
     if (connection && options_.limit_message) send_limit_message(connection.get(), *options_.limit_message);
 }
 
@@ -149,7 +170,7 @@ void Server::answer_admission(AdmissionChannel& channel) {
         Admission answer;
         answer.admitted = !table_.source_full(*source);
         if (answer.admitted) answer.from_source = table_.attribute(channel.pid, *source);
-        else refuse(Fd(), Endpoint{*source, 0}, "source-limit", table_.from_source(*source), options_.max_per_source);
+        else refuse_source(Fd(), *source);
         send_admission(channel.fd.get(), answer);
     }
     channel.fd.reset();  // one question per child

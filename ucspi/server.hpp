@@ -35,7 +35,9 @@ private:
     void accept_connections();
     void take_connection(Fd connection, const Endpoint& peer, Fd channel[2]);
     void start_child(Fd connection, const Endpoint& peer, Fd channel[2]);
-    void refuse(Fd connection, const Endpoint& peer, const char* reason, size_t count, size_t limit);
+    void refuse_total(Fd connection, const IpAddress& client);
+    void refuse_source(Fd connection, const IpAddress& client);
+    void send_refusal(const Fd& connection) const;
     void answer_admission(AdmissionChannel& channel);
     void reap_children();
     void reload_rules();

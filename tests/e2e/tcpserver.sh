@@ -213,7 +213,7 @@ talk "$PORT" >"$T/c"
 wait "$a" "$b"
 expect_eq "-C 2: two from one address are served" "hello 127.0.0.1|hello 127.0.0.1" "$(cat "$T/a" "$T/b" | paste -sd'|')"
 expect_eq "-C 2: the third is closed at once" "" "$(cat "$T/c")"
-expect_grep "a source-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2$' "$T/persource.log"
+expect_grep "a source-limit refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2 source=127\.0\.0\.1/32$' "$T/persource.log"
 talk --send 'bye\n' "$PORT" >"$T/d"
 expect_eq "-C 2: once they end, the address is served again" "hello 127.0.0.1" "$(cat "$T/d")"
 stop_server "$PID"
@@ -229,8 +229,88 @@ expect_eq "-y -C 1: the first from 192.0.2.7 is served" "hello 192.0.2.7" "$(cat
 expect_eq "-y -C 1: the second from 192.0.2.7 (same proxy) is refused with the message" \
     "-ERR [SYS/TEMP] too many connections from your address$CR" "$(cat "$T/b")"
 expect_eq "-y -C 1: 192.0.2.8 through the same proxy is served" "hello 192.0.2.8" "$(cat "$T/c")"
-expect_grep "the refusal names the real client" 'refuse remote=192\.0\.2\.7 reason=source-limit count=1/1$' "$T/proxylimit.log"
+expect_grep "the refusal names the real client" 'refuse remote=192\.0\.2\.7 reason=source-limit count=1/1 source=192\.0\.2\.7/32$' "$T/proxylimit.log"
 stop_server "$PID"
+
+# --- what -C counts as one source -------------------------------------------------
+# hold_then_try LOG NAME TALK ARGS_A -- ARGS_B [-- ARGS_C]: client A holds its
+# connection while B, then C, try theirs; the answers are in $T/NAME.a, .b
+# and .c (empty when refused). B starts once the server's log (LOG) has A's
+# connection, and a moment more for a child behind a proxy to be admitted.
+hold_then_try() {
+    local log=$1 name=$2 via=$3; shift 3
+    local a_args=()
+    while [ "$1" != -- ]; do a_args+=("$1"); shift; done
+    shift
+    "$via" "${a_args[@]}" --hold 2 --send 'bye\n' "$PORT" >"$T/$name.a" &
+    local a=$! letter
+    log_wait "$T/$log.log" 'status 1/40$'
+    sleep 0.3
+    for letter in b c; do
+        local args=()
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+        [ $# -gt 0 ] && shift
+        "$via" "${args[@]}" --send 'bye\n' "$PORT" >"$T/$name.$letter"
+        [ $# -eq 0 ] && break
+    done
+    wait "$a"
+}
+
+start srcv4 -C 1 127.0.0.1 0 "$T/hold.sh"
+hold_then_try srcv4 v4exact talk --source 127.0.0.2 -- --source 127.0.0.3
+expect_eq "-C 1: 127.0.0.3 is not counted with 127.0.0.2" "hello 127.0.0.3" "$(cat "$T/v4exact.b")"
+stop_server "$PID"
+start srcv4p -C 1/24 127.0.0.1 0 "$T/hold.sh"
+hold_then_try srcv4p v4prefix talk --source 127.0.0.2 -- --source 127.0.0.3
+expect_eq "-C 1/24: the first of 127.0.0.0/24 is served" "hello 127.0.0.2" "$(cat "$T/v4prefix.a")"
+expect_eq "-C 1/24: 127.0.0.3 is counted with 127.0.0.2 and refused" "" "$(cat "$T/v4prefix.b")"
+expect_grep "the refusal names the group counted" \
+    '^postern-tcpserver: refuse remote=127\.0\.0\.3 reason=source-limit count=1/1 source=127\.0\.0\.0/24$' "$T/srcv4p.log"
+stop_server "$PID"
+
+# Behind a proxy the header's IPv6 addresses are grouped as a direct client's are.
+start srcproxy -y -C 1 127.0.0.1 0 "$T/hold.sh"
+hold_then_try srcproxy proxy64 talk --proxy1 2001:db8:1:2::7:1000 -- --proxy1 2001:db8:1:2:ffff::8:1001 \
+    -- --proxy1 2001:db8:1:3::8:1002
+expect_eq "-y -C 1: the first from 2001:db8:1:2::/64 is served" "hello 2001:db8:1:2::7" "$(cat "$T/proxy64.a")"
+expect_eq "-y -C 1: another address in the same /64 is refused" "" "$(cat "$T/proxy64.b")"
+expect_eq "-y -C 1: one in the next /64 is served" "hello 2001:db8:1:3::8" "$(cat "$T/proxy64.c")"
+expect_grep "the refusal names the /64" \
+    '^postern-tcpserver: refuse remote=2001:db8:1:2:ffff::8 reason=source-limit count=1/1 source=2001:db8:1:2::/64$' \
+    "$T/srcproxy.log"
+stop_server "$PID"
+
+# Direct IPv6 clients from several addresses: only ::1 exists outside a
+# network namespace, so the test makes one with three addresses on its lo,
+# two in fd00::/64 and one in fd00:0:0:1::/64, and removes it at exit.
+NS=postern-tcpserver-$$
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "$NS" 2>/dev/null; then
+    on_exit "ip netns del $NS 2>/dev/null"
+    ip -n "$NS" link set lo up
+    for a in fd00::1 fd00::2 fd00:0:0:1::1; do ip -n "$NS" -6 addr add "$a/64" dev lo nodad; done
+    ns_talk() { timeout "${TALK_TIMEOUT:-20}" ip netns exec "$NS" python3 "$E2E/talk.py" -6 "$@"; }
+    TS_NS() { exec ip netns exec "$NS" "$BIN/postern-tcpserver" "$@"; }  # exec: the pid start sees is the server
+    TS=TS_NS start ns64 -C 1 :: 0 "$T/hold.sh"
+    hold_then_try ns64 ns64 ns_talk --source fd00::1 -- --source fd00::2 -- --source fd00:0:0:1::1
+    expect_eq "-C 1 over IPv6: the first from fd00::/64 is served" "hello fd00::1" "$(cat "$T/ns64.a")"
+    expect_eq "-C 1 over IPv6: fd00::2, in the same /64, is refused" "" "$(cat "$T/ns64.b")"
+    expect_eq "-C 1 over IPv6: fd00:0:0:1::1, in another /64, is served" "hello fd00:0:0:1::1" "$(cat "$T/ns64.c")"
+    expect_grep "the refusal names the /64" \
+        '^postern-tcpserver: refuse remote=fd00::2 reason=source-limit count=1/1 source=fd00::/64$' "$T/ns64.log"
+    stop_server "$PID"
+    TS=TS_NS start ns128 -C 1/32/128 :: 0 "$T/hold.sh"
+    hold_then_try ns128 ns128 ns_talk --source fd00::1 -- --source fd00::2
+    expect_eq "-C 1/32/128: each IPv6 address counts alone" "hello fd00::2" "$(cat "$T/ns128.b")"
+    stop_server "$PID"
+    TS=TS_NS start ns48 -C 1/32/48 :: 0 "$T/hold.sh"
+    hold_then_try ns48 ns48 ns_talk --source fd00::1 -- --source fd00:0:0:1::1
+    expect_eq "-C 1/32/48: fd00:0:0:1::1 is counted with fd00::1 and refused" "" "$(cat "$T/ns48.b")"
+    expect_grep "the refusal names the /48" \
+        '^postern-tcpserver: refuse remote=fd00:0:0:1::1 reason=source-limit count=1/1 source=fd00::/48$' "$T/ns48.log"
+    stop_server "$PID"
+else
+    skip "-C over IPv6 from several addresses" "needs root and ip netns"
+fi
 
 # --- children that misbehave; SIGTERM ----------------------------------------------
 start broken 127.0.0.1 0 "$T/no-such-program"
@@ -255,7 +335,7 @@ stop_server "$PID"
 start term -W 5 127.0.0.1 0 "$T/hold.sh"
 talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/first" &
 first=$!
-sleep 0.4
+log_wait "$T/term.log" "status 1/40\$"  # connected before the SIGTERM, however slow python starts
 kill "$PID"
 sleep 0.2
 talk "$PORT" >"$T/after" 2>&1
@@ -271,7 +351,7 @@ expect_grep "and the end" '^postern-tcpserver: stopped active=0$' "$T/term.log"
 start grace -W 1 127.0.0.1 0 "$T/hold.sh"
 talk --hold 4 "$PORT" >/dev/null &
 holder=$!
-sleep 0.3
+log_wait "$T/grace.log" "status 1/40\$"
 started=$(date +%s%N)
 kill "$PID"
 timeout 10 tail --pid="$PID" -f /dev/null

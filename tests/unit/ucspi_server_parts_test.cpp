@@ -79,6 +79,21 @@ TEST_CASE("options: -- ends the options; later flags override earlier ones") {
     CHECK(p.options.host == "-1");
 }
 
+TEST_CASE("options: -C takes the prefix lengths its sources are grouped by") {
+    ParsedOptions plain = parse({"-C", "4", "::", "0", "prog"});
+    REQUIRE(plain.error.empty());
+    CHECK(plain.options.max_per_source == 4);
+    CHECK(plain.options.source_grouping.v4_bits == 32);
+    CHECK(plain.options.source_grouping.v6_bits == 64);
+    ParsedOptions both = parse({"-C3/24/56", "::", "0", "prog"});
+    REQUIRE(both.error.empty());
+    CHECK(both.options.max_per_source == 3);
+    CHECK(both.options.source_grouping.v4_bits == 24);
+    CHECK(both.options.source_grouping.v6_bits == 56);
+    CHECK(parse({"-C", "3/33", "0", "1", "p"}).error == "bad value for -C: 3/33");
+    CHECK(parse({"-C", "3/24/129", "0", "1", "p"}).error == "bad value for -C: 3/24/129");
+}
+
 TEST_CASE("options: mistakes are named") {
     CHECK(parse({"-z", "0", "1", "p"}).error == "unknown option -z");
     CHECK(parse({"0", "1"}).error == "expected HOST PORT PROG");
