@@ -18,6 +18,8 @@ struct Account {
     std::string hash;            // crypt(3) hash; see is_locked_hash
     std::string apop_secret;     // "" when the account cannot use APOP
     bool expired = false;        // shadow's account expiry date has passed
+    bool locked = false;         // the system account's hash carries a lock mark
+    bool password_expired = false;  // the system password is past its age
     bool system_groups = true;   // initgroups(3); false: the gid alone
     const char* source = "system";
 

@@ -1,6 +1,7 @@
 #include "crypt_hash.hpp"
 
 #include <crypt.h>
+#include <cerrno>
 #include <memory>
 
 #include "constant_time.hpp"
@@ -23,13 +24,28 @@ bool as_phrase(std::string_view password, Phrase& phrase) {
     return phrase.assign(password) && phrase.append('\0');
 }
 
-std::optional<std::string> hash_with(std::string_view password, const char* setting) {
+struct Hashed {
+    enum Status { ok, bad_phrase, crypt_failed } status = bad_phrase;
+    std::string hash;
+    int error = 0;
+    ~Hashed() { wipe_string(hash); }
+};
+
+// crypt_rn answers NULL on failure; other crypt(3)s answer a string that
+// starts with '*', and may leave errno alone.
+void hash_with(std::string_view password, const char* setting, Hashed& out) {
     Phrase phrase;
-    if (!as_phrase(password, phrase)) return std::nullopt;
+    if (!as_phrase(password, phrase)) return;
     auto scratch = std::make_unique<CryptScratch>();
+    errno = 0;
     const char* hash = ::crypt_rn(phrase.view().data(), setting, &scratch->data, sizeof scratch->data);
-    if (!hash || hash[0] == '*') return std::nullopt;
-    return std::string(hash);
+    if (!hash || hash[0] == '*') {
+        out.status = Hashed::crypt_failed;
+        out.error = errno ? errno : EINVAL;
+        return;
+    }
+    out.status = Hashed::ok;
+    out.hash = hash;
 }
 
 const char* default_setting() {
@@ -40,27 +56,41 @@ const char* default_setting() {
 }
 }  // namespace
 
+std::string_view hash_scheme(std::string_view hash) {
+    if (!hash.starts_with('$')) return {};
+    size_t end = hash.find('$', 1);
+    return end == std::string_view::npos ? std::string_view() : hash.substr(1, end - 1);
+}
+
 bool is_locked_hash(std::string_view hash) {
     return hash.empty() || hash.front() == '!' || hash.front() == '*';
 }
 
-bool verify_password(std::string_view password, const std::string& hash) {
-    if (is_locked_hash(hash)) return false;
-    auto computed = hash_with(password, hash.c_str());
-    bool same = computed && equal_constant_time(*computed, hash);
-    if (computed) wipe_memory(computed->data(), computed->size());
-    return same;
+PasswordCheck verify_password(std::string_view password, const std::string& hash) {
+    if (is_locked_hash(hash)) return {};
+    Hashed computed;
+    hash_with(password, hash.c_str(), computed);
+    if (computed.status == Hashed::crypt_failed) return {PasswordCheck::crypt_failed, computed.error, std::string(hash_scheme(hash))};
+    bool same = computed.status == Hashed::ok && equal_constant_time(computed.hash, hash);
+    return {same ? PasswordCheck::match : PasswordCheck::mismatch};
 }
 
-void burn_password_check(std::string_view password) {
-    auto computed = hash_with(password, default_setting());
-    if (computed) wipe_memory(computed->data(), computed->size());
+PasswordCheck burn_password_check(std::string_view password) {
+    Hashed computed;
+    const char* setting = default_setting();
+    hash_with(password, setting, computed);
+    if (computed.status == Hashed::crypt_failed) return {PasswordCheck::crypt_failed, computed.error, std::string(hash_scheme(setting))};
+    return {};
 }
 
 std::optional<std::string> make_password_hash(std::string_view password) {
     char setting[CRYPT_GENSALT_OUTPUT_SIZE];
     if (!::crypt_gensalt_rn(nullptr, 0, nullptr, 0, setting, sizeof setting)) return std::nullopt;
-    return hash_with(password, setting);
+    Hashed computed;
+    hash_with(password, setting, computed);
+    if (computed.status == Hashed::ok) return std::move(computed.hash);
+    errno = computed.status == Hashed::crypt_failed ? computed.error : EINVAL;
+    return std::nullopt;
 }
 
 }  // namespace postern::checkpass

@@ -12,7 +12,7 @@
 #include "env.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
-#include "password_file.hpp"
+#include "password_file_lookup.hpp"
 #include "request.hpp"
 #include "settings.hpp"
 #include "system_account.hpp"
@@ -41,8 +41,28 @@ int refuse(std::string_view user, const char* reason) {
     return exit_refused;
 }
 
-int temporary_failure(std::string_view user, const char* step, int error) {
-    log_event("temporary-failure").kv("user", user).kv("remote", remote()).kv("step", step).err(error);
+// Why a login could not be checked: the step, and the errno captured right
+// where it failed or, where no system call failed, a reason.
+struct Failure {
+    const char* step = "lookup";
+    int error = 0;
+    const char* reason = nullptr;
+    std::string scheme;  // for step=crypt: the hash's scheme
+};
+
+// Call right after the failed call, before anything can change errno.
+Failure failed_call(const char* step) { return {step, errno}; }
+Failure failed_check(const char* step, const char* reason) { return {step, 0, reason}; }
+
+int temporary_failure(std::string_view user, const Failure& failure) {
+    LogLine line = log_event("temporary-failure");
+    line.kv("user", user).kv("remote", remote()).kv("step", failure.step);
+    if (!failure.scheme.empty()) line.kv("scheme", failure.scheme);
+    if (failure.reason) {
+        line.kv("reason", failure.reason);
+    } else {
+        line.err(failure.error);
+    }
     return exit_temporary;
 }
 
@@ -59,15 +79,23 @@ const char* step_name(BecomeStep step) {
     return "unknown";
 }
 
-enum class Found { yes, no, failed };
+enum class Found { yes, no, duplicate, failed, not_in_file };
 
 // A password-file entry becomes an account: its own uid, gid and home, or
-// those of the system user with its name.
-Found account_from_entry(PasswordEntry& entry, Account& account) {
+// those of the system user with its name, who stays subject to that
+// account's lock and expiry.
+Found account_from_entry(const Settings& settings, PasswordEntry& entry, Account& account, Failure& failure) {
     if (!entry.mapped) {
         SystemLookup looked = find_system_identity(entry.name, account);
+        if (looked == SystemLookup::failed) {
+            failure = failed_call("getpwnam");
+            return Found::failed;
+        }
         if (looked == SystemLookup::not_found) return Found::no;
-        if (looked == SystemLookup::failed) return Found::failed;
+        if (settings.system_lock && find_system_lock(account) == SystemLookup::failed) {
+            failure = failed_call("getspnam");
+            return Found::failed;
+        }
     } else {
         account.name = entry.name;
         account.uid = entry.uid;
@@ -82,51 +110,75 @@ Found account_from_entry(PasswordEntry& entry, Account& account) {
     return Found::yes;
 }
 
+Found find_in_file(const Settings& settings, std::string_view user, Account& account, Failure& failure) {
+    PasswordEntry entry;
+    FileLookupResult looked = find_in_password_file(settings.password_file, user, entry);
+    switch (looked.status) {
+        case FileLookup::found: return account_from_entry(settings, entry, account, failure);
+        case FileLookup::not_found: return Found::not_in_file;
+        case FileLookup::duplicate: return Found::duplicate;
+        case FileLookup::unreadable: failure = {"password-file", looked.error}; break;
+        case FileLookup::insecure: failure = failed_check("password-file", "insecure"); break;
+        case FileLookup::too_large: failure = failed_check("password-file", "too-large"); break;
+    }
+    return Found::failed;
+}
+
 // The password file first, when there is one; then the system's users.
-Found find_account(const Settings& settings, std::string_view user, Account& account, const char*& failed_step) {
+Found find_account(const Settings& settings, std::string_view user, Account& account, Failure& failure) {
     if (!settings.password_file.empty()) {
-        PasswordEntry entry;
-        switch (find_in_password_file(settings.password_file, user, entry)) {
-            case FileLookup::found: {
-                Found found = account_from_entry(entry, account);
-                if (found == Found::failed) failed_step = "getpwnam";
-                return found;
-            }
-            case FileLookup::not_found: break;
-            case FileLookup::unreadable:
-            case FileLookup::insecure: failed_step = "password-file"; return Found::failed;
-        }
+        Found in_file = find_in_file(settings, user, account, failure);
+        if (in_file != Found::not_in_file) return in_file;
     }
     if (!settings.system_users) return Found::no;
     switch (find_system_account(user, account)) {
         case SystemLookup::found: return Found::yes;
         case SystemLookup::not_found: return Found::no;
-        case SystemLookup::failed: failed_step = "getpwnam/getspnam"; return Found::failed;
+        case SystemLookup::failed: failure = failed_call("getpwnam/getspnam"); return Found::failed;
     }
     return Found::failed;
 }
 
-enum class Verdict { password, apop, locked, empty_password, wrong };
+enum class Verdict { password, apop, locked, empty_password, wrong, crypt_failed };
+
+struct Checked {
+    Verdict verdict;
+    int error = 0;  // for crypt_failed: crypt's errno and the scheme it was asked for
+    std::string scheme;
+};
+
+Failure crypt_failure(const Checked& checked) { return {"crypt", checked.error, nullptr, checked.scheme}; }
+
+// A stand-in check whose crypt could not run fails the same way as a real
+// one: under a memory limit, an unknown user is not told [AUTH] while a
+// known one is told [SYS/TEMP].
+Checked burned(Verdict verdict, std::string_view password) {
+    PasswordCheck burn = burn_password_check(password);
+    if (burn.result == PasswordCheck::crypt_failed) return {Verdict::crypt_failed, burn.error, burn.scheme};
+    return {verdict};
+}
 
 // qmail-popup sends its timestamp with every login, so a timestamp alone
 // does not mean APOP: the digest is tried first when it can be one.
-Verdict check_credentials(const Account& account, const Request& request) {
-    if (verify_apop(request.password, request.timestamp, account.apop_secret)) return Verdict::apop;
-    if (is_locked_hash(account.hash)) {
-        burn_password_check(request.password);
-        return Verdict::locked;
+Checked check_credentials(const Account& account, const Request& request) {
+    if (verify_apop(request.password, request.timestamp, account.apop_secret)) return {Verdict::apop};
+    if (is_locked_hash(account.hash)) return burned(Verdict::locked, request.password);
+    if (request.password.empty()) return burned(Verdict::empty_password, request.password);
+    PasswordCheck check = verify_password(request.password, account.hash);
+    switch (check.result) {
+        case PasswordCheck::match: return {Verdict::password};
+        case PasswordCheck::mismatch: return {Verdict::wrong};
+        case PasswordCheck::crypt_failed: break;
     }
-    if (request.password.empty()) {
-        burn_password_check(request.password);
-        return Verdict::empty_password;
-    }
-    return verify_password(request.password, account.hash) ? Verdict::password : Verdict::wrong;
+    return {Verdict::crypt_failed, check.error, check.scheme};
 }
 
 // Who may log in at all, checked only after the password was right so that
 // a refusal takes the same time whatever its reason.
 const char* identity_refusal(const Settings& settings, const Account& account) {
+    if (account.locked) return "locked";
     if (account.expired) return "expired";
+    if (account.password_expired) return "password-expired";
     if (account.uid == 0) return settings.allow_root ? nullptr : "root";
     if (account.uid < settings.min_uid) return "uid-below-minimum";
     // Without root, no identity change: only the user checkpass runs as.
@@ -140,7 +192,7 @@ int main(int argc, char** argv) {
     log_set_program("postern-checkpass");
     if (argc < 2 || !*argv[1]) return usage();
     Settings settings;
-    if (!read_settings(settings)) return temporary_failure("", "settings", EINVAL);
+    if (!read_settings(settings)) return temporary_failure("", failed_check("settings", "bad-setting"));
 
     InputBuffer input;
     InputStatus status = read_checkpassword_input(3, input, Deadline::after_seconds(input_timeout_seconds));
@@ -151,30 +203,32 @@ int main(int argc, char** argv) {
     std::string user(request.user);
 
     Account account;
-    const char* failed_step = "lookup";
-    Found found = request.user.empty() ? Found::no : find_account(settings, request.user, account, failed_step);
-    if (found == Found::failed) return temporary_failure(user, failed_step, errno);
-    if (found == Found::no) {
-        burn_password_check(request.password);
-        return refuse(user, "unknown-user");
+    Failure failure;
+    Found found = request.user.empty() ? Found::no : find_account(settings, request.user, account, failure);
+    if (found == Found::failed) return temporary_failure(user, failure);
+    if (found == Found::no || found == Found::duplicate) {
+        Checked burn = burned(Verdict::wrong, request.password);
+        if (burn.verdict == Verdict::crypt_failed) return temporary_failure(user, crypt_failure(burn));
+        return refuse(user, found == Found::no ? "unknown-user" : "duplicate-entry");
     }
-    Verdict verdict = check_credentials(account, request);
+    Checked checked = check_credentials(account, request);
     input.wipe();
-    if (verdict == Verdict::locked) return refuse(user, "locked");
-    if (verdict == Verdict::empty_password) return refuse(user, "empty-password");
-    if (verdict == Verdict::wrong) return refuse(user, "bad-password");
+    if (checked.verdict == Verdict::crypt_failed) return temporary_failure(user, crypt_failure(checked));
+    if (checked.verdict == Verdict::locked) return refuse(user, "locked");
+    if (checked.verdict == Verdict::empty_password) return refuse(user, "empty-password");
+    if (checked.verdict == Verdict::wrong) return refuse(user, "bad-password");
     if (const char* reason = identity_refusal(settings, account)) return refuse(user, reason);
 
     BecomeResult became = become_user(account);
-    if (became.step != BecomeStep::done) return temporary_failure(user, step_name(became.step), became.error);
+    if (became.step != BecomeStep::done) return temporary_failure(user, {step_name(became.step), became.error});
     log_event("login-ok")
         .kv("user", account.name)
         .kv("remote", remote())
         .kv("uid", (unsigned long long)account.uid)
         .kv("source", account.source)
-        .kv("method", verdict == Verdict::apop ? "apop" : "password");
+        .kv("method", checked.verdict == Verdict::apop ? "apop" : "password");
     wipe_string(account.hash);
     wipe_string(account.apop_secret);
     ::execvp(argv[1], argv + 1);
-    return temporary_failure(user, "exec", errno);
+    return temporary_failure(user, failed_call("exec"));
 }

@@ -94,6 +94,12 @@ bool valid_home(std::string_view home) {
     return home.starts_with('/') && valid_field(home) && home.find(':') == std::string_view::npos;
 }
 
+// The lines no program takes for entries, as postern-checkpass reports them.
+void report_bad_lines(const std::string& path, const EditResult& result) {
+    for (const BadLine& bad : result.bad_lines)
+        log_event("password-file-bad-line").kv("file", path).kv("line", bad.number).kv("reason", line_problem(bad.kind));
+}
+
 struct Options {
     bool apop = false, remove = false;
     const char* uid = nullptr;
@@ -120,7 +126,8 @@ int main(int argc, char** argv) {
     }
     if (argc - optind != 2) return usage("FILE and USER are needed");
     std::string path = argv[optind], user = argv[optind + 1];
-    if (!valid_entry_name(user)) return usage("a user name is printable, without spaces or ':'");
+    if (!valid_entry_name(user))
+        return usage("a user name is printable, without spaces or ':', and does not start with '#'");
 
     PasswordEdit edit;
     edit.name = user;
@@ -151,13 +158,15 @@ int main(int argc, char** argv) {
     if (!read_locked_file(file, old_text)) return system_failure("read", path);
     EditResult result = apply_password_edit(old_text, edit);
     wipe_string(old_text);
+    report_bad_lines(path, result);
+    if (result.unreadable_line) return usage("the entry would not read back: its line is over the 4096 bytes postern-checkpass reads");
     if (options.remove && !result.found) {
         log_event("no-such-user").kv("file", path).kv("user", user);
         return exit_refused;
     }
-    bool replaced = replace_locked_file(file, result.text);
-    wipe_string(result.text);
-    if (!replaced) return system_failure("rewrite", path);
+    if (!replace_locked_file(file, result.text)) return system_failure("rewrite", path);
+    if (result.duplicates)
+        log_event("duplicates-removed").kv("file", path).kv("user", user).kv("count", result.duplicates);
     log_event(options.remove ? "removed" : result.found ? "changed" : "added").kv("file", path).kv("user", user);
     return exit_ok;
 }

@@ -1,14 +1,6 @@
 #include "password_file.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <memory>
-
 #include "env.hpp"
-#include "log.hpp"
 
 namespace postern::checkpass {
 
@@ -21,24 +13,7 @@ bool next_field(std::string_view& rest, std::string_view& field) {
     return true;
 }
 
-}  // namespace
-
-bool valid_field(std::string_view field) {
-    for (unsigned char c : field)
-        if (c < 0x20 || c == 0x7f) return false;
-    return true;
-}
-
-bool valid_entry_name(std::string_view name) {
-    if (name.empty() || name.size() > 255) return false;
-    for (unsigned char c : name)
-        if (c <= 0x20 || c == 0x7f || c == ':') return false;
-    return true;
-}
-
-bool is_blank_or_comment(std::string_view line) { return line.empty() || line.front() == '#'; }
-
-bool parse_password_line(std::string_view line, PasswordEntry& entry) {
+bool parse_fields(std::string_view line, PasswordEntry& entry) {
     std::string_view fields[6];
     size_t count = 0;
     std::string_view rest = line;
@@ -59,6 +34,28 @@ bool parse_password_line(std::string_view line, PasswordEntry& entry) {
     }
     return true;
 }
+}  // namespace
+
+bool valid_field(std::string_view field) {
+    for (unsigned char c : field)
+        if (c < 0x20 || c == 0x7f) return false;
+    return true;
+}
+
+bool valid_entry_name(std::string_view name) {
+    if (name.empty() || name.size() > 255 || name.front() == '#') return false;
+    for (unsigned char c : name)
+        if (c <= 0x20 || c == 0x7f || c == ':') return false;
+    return true;
+}
+
+LineKind read_password_line(std::string_view line, PasswordEntry& entry) {
+    if (line.empty() || line.front() == '#') return LineKind::blank;
+    if (line.size() > max_password_line) return LineKind::too_long;
+    return parse_fields(line, entry) ? LineKind::entry : LineKind::malformed;
+}
+
+const char* line_problem(LineKind kind) { return kind == LineKind::too_long ? "too-long" : "malformed"; }
 
 std::string format_password_line(const PasswordEntry& entry) {
     std::string line = entry.name + ":" + entry.hash;
@@ -69,68 +66,6 @@ std::string format_password_line(const PasswordEntry& entry) {
         line += ":" + entry.apop_secret;
     }
     return line;
-}
-
-namespace {
-struct FileCloser {
-    void operator()(FILE* f) const { std::fclose(f); }
-};
-
-// The line buffer held hashes and secrets.
-struct LineBuffer {
-    char* text = nullptr;
-    size_t capacity = 0;
-    ~LineBuffer() {
-        if (text) wipe_memory(text, capacity);
-        std::free(text);
-    }
-};
-
-bool file_is_private(const struct stat& st) {
-    return (st.st_mode & 077) == 0 && (st.st_uid == 0 || st.st_uid == ::geteuid());
-}
-}  // namespace
-
-FileLookup find_in_password_file(const std::string& path, std::string_view user, PasswordEntry& entry) {
-    std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "re"));
-    if (!file) {
-        log_event("password-file-unreadable").kv("file", path).err(errno);
-        return FileLookup::unreadable;
-    }
-    struct stat st{};
-    if (::fstat(::fileno(file.get()), &st) != 0 || !file_is_private(st)) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-        log_event("password-file-insecure").kv("file", path).kv("mode", mode).kv("owner", (unsigned long long)st.st_uid);
-        return FileLookup::insecure;
-    }
-    if (st.st_size > max_password_file) {
-        log_event("password-file-too-large").kv("file", path).kv("bytes", (long long)st.st_size);
-        return FileLookup::unreadable;
-    }
-    LineBuffer buffer;
-    unsigned long number = 0;
-    ssize_t length;
-    while ((length = ::getline(&buffer.text, &buffer.capacity, file.get())) >= 0) {
-        ++number;
-        std::string_view line(buffer.text, size_t(length));
-        if (line.ends_with('\n')) line.remove_suffix(1);
-        if (is_blank_or_comment(line)) continue;
-        PasswordEntry candidate;
-        if (line.size() > max_password_line || !parse_password_line(line, candidate)) {
-            log_event("password-file-bad-line").kv("file", path).kv("line", number);
-            continue;
-        }
-        if (candidate.name == user) {
-            entry = std::move(candidate);
-            return FileLookup::found;
-        }
-    }
-    if (std::ferror(file.get())) {
-        log_event("password-file-unreadable").kv("file", path).err(errno);
-        return FileLookup::unreadable;
-    }
-    return FileLookup::not_found;
 }
 
 }  // namespace postern::checkpass

@@ -8,6 +8,9 @@
 // virtual user live under another account. Without them the user is the
 // system user of the same name, with a mail-only password. Empty lines and
 // lines starting with '#' are ignored.
+//
+// postern-checkpass and postern-passwd read a line with the one function
+// below, so the tool never edits an entry the reader skips, nor writes one.
 #pragma once
 #include <sys/types.h>
 #include <string>
@@ -17,7 +20,7 @@
 
 namespace postern::checkpass {
 
-constexpr size_t max_password_line = 4096;
+constexpr size_t max_password_line = 4096;     // bytes, without the newline
 constexpr off_t max_password_file = 64 << 20;  // bytes: far above any real one, read on every login
 
 struct PasswordEntry {
@@ -38,27 +41,26 @@ struct PasswordEntry {
     }
 };
 
-// A valid user name for the file: not empty, printable, no ':' and no space.
+// A valid user name for the file: not empty, at most 255 bytes, printable,
+// no ':' and no space, and not starting with '#' (that line is a comment).
 bool valid_entry_name(std::string_view name);
 // No control characters: a field's bytes, as every field of a line must be.
 bool valid_field(std::string_view field);
 
-// False when the line is malformed (wrong field count, bad name, bad uid,
-// gid or home).
-bool parse_password_line(std::string_view line, PasswordEntry& entry);
+enum class LineKind {
+    blank,      // empty, or a comment
+    entry,      // `entry` holds it
+    malformed,  // wrong field count, bad name, uid, gid or home
+    too_long,   // over max_password_line bytes
+};
+
+// The one reading of a line (without its newline) for every program.
+LineKind read_password_line(std::string_view line, PasswordEntry& entry);
+
+// "too-long" or "malformed", for log lines.
+const char* line_problem(LineKind kind);
 
 // The line for an entry, without its newline.
 std::string format_password_line(const PasswordEntry& entry);
-
-// True for lines that hold no entry (empty, or a comment).
-bool is_blank_or_comment(std::string_view line);
-
-enum class FileLookup { found, not_found, unreadable, insecure };
-
-// Looks `user` up in the file; the first matching line wins. Malformed lines
-// are logged with their line number and skipped. The file must not be
-// readable or writable by group or others, and must belong to root or to
-// the user checkpass runs as.
-FileLookup find_in_password_file(const std::string& path, std::string_view user, PasswordEntry& entry);
 
 }  // namespace postern::checkpass

@@ -1,10 +1,13 @@
 // postern-passwd's change to the password file, as a function of the old
 // text: every other line (comments, malformed lines, other users) is kept
-// byte for byte.
+// byte for byte. Lines are read as postern-checkpass reads them.
 #pragma once
 #include <sys/types.h>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "password_file.hpp"
 
 namespace postern::checkpass {
 
@@ -20,13 +23,28 @@ struct PasswordEdit {
     ~PasswordEdit();
 };
 
-struct EditResult {
-    std::string text;   // the new file
-    bool found = false; // the user had an entry
+struct BadLine {
+    unsigned long number;
+    LineKind kind;  // malformed or too_long
 };
 
-// The first entry for the name is replaced (or removed); a new entry is
+struct EditResult {
+    std::string text;              // the new file
+    bool found = false;            // the user had an entry
+    unsigned duplicates = 0;       // further entries for the name, dropped
+    bool unreadable_line = false;  // the new entry's line would not read back: nothing changed
+    std::vector<BadLine> bad_lines;  // kept as they were; no reader takes them for entries
+
+    EditResult() = default;
+    EditResult(EditResult&&) = default;
+    ~EditResult() { wipe_string(text); }  // it holds every user's hash
+};
+
+// The first entry for the name is replaced (or removed) and any later one
+// dropped, so that exactly one entry, or none, is left; a new entry is
 // appended. Without set_mapping, an existing entry keeps its uid, gid, home.
+// A new line that read_password_line would not give back as the same entry
+// (too long, a name starting with '#') is refused: unreadable_line, no text.
 EditResult apply_password_edit(std::string_view old_text, const PasswordEdit& edit);
 
 }  // namespace postern::checkpass

@@ -18,6 +18,9 @@ bool read_settings(Settings& settings) {
     auto allow_root = env_flag("POSTERN_ALLOW_ROOT");
     if (!allow_root) return bad_setting("POSTERN_ALLOW_ROOT");
     settings.allow_root = *allow_root;
+    auto system_lock = env_number("POSTERN_SYSTEM_LOCK", 1, 0, 1);
+    if (!system_lock) return bad_setting("POSTERN_SYSTEM_LOCK");
+    settings.system_lock = *system_lock == 1;
     return true;
 }
 

@@ -12,13 +12,34 @@ namespace {
 // getpwnam's "no such user" may come as any of these, depending on the NSS module.
 bool means_not_found(int error) { return error == 0 || error == ENOENT || error == ESRCH || error == EBADF || error == EPERM; }
 
-// shadow(5): the account is unusable from day sp_expire on (days since 1970).
-bool account_expired(const spwd& shadow) {
-    if (shadow.sp_expire < 0) return false;
-    long today = long(::time(nullptr) / 86400);
-    return today >= shadow.sp_expire;
+long today() { return long(::time(nullptr) / 86400); }  // shadow counts days since 1970
+
+// shadow(5): the account is unusable from day sp_expire on.
+bool account_expired(const spwd& shadow) { return shadow.sp_expire >= 0 && today() >= shadow.sp_expire; }
+
+// As pam_unix reads shadow(5): a last change on day 0 (passwd -e) asks for
+// a new password at the next login, and so does a password older than its
+// maximum age; past that and the inactivity period, it no longer logs in at
+// all. POP3 cannot change a password, so each of these is a refusal.
+bool password_expired(const spwd& shadow) {
+    if (shadow.sp_lstchg == 0) return true;
+    if (shadow.sp_lstchg < 0 || shadow.sp_max < 0) return false;
+    return today() - shadow.sp_lstchg > shadow.sp_max;
+}
+
+// getspnam's answer: the entry, nullptr when the user has none, or failed.
+SystemLookup read_shadow(const std::string& name, spwd*& shadow) {
+    errno = 0;
+    shadow = ::getspnam(name.c_str());
+    if (!shadow && (errno == EACCES || errno == EPERM)) return SystemLookup::failed;  // not root
+    return SystemLookup::found;
 }
 }  // namespace
+
+bool has_lock_mark(std::string_view hash) {
+    size_t marks = hash.find_first_not_of("!*");
+    return marks != 0 && marks != std::string_view::npos;
+}
 
 SystemLookup find_system_identity(std::string_view user, Account& account) {
     std::string name(user);
@@ -40,14 +61,27 @@ SystemLookup find_system_account(std::string_view user, Account& account) {
     SystemLookup identity = find_system_identity(user, account);
     // "x" says the hash is in shadow; some systems keep it in passwd itself.
     if (identity != SystemLookup::found || account.hash != "x") return identity;
-    errno = 0;
-    spwd* shadow = ::getspnam(account.name.c_str());
-    if (!shadow && (errno == EACCES || errno == EPERM)) return SystemLookup::failed;  // not root
+    spwd* shadow = nullptr;
+    if (read_shadow(account.name, shadow) == SystemLookup::failed) return SystemLookup::failed;
     if (!shadow) {  // in passwd, not in shadow: no password to match
         account.hash = "*";
         return SystemLookup::found;
     }
     account.hash = shadow->sp_pwdp ? shadow->sp_pwdp : "";
+    account.expired = account_expired(*shadow);
+    account.password_expired = password_expired(*shadow);
+    return SystemLookup::found;
+}
+
+SystemLookup find_system_lock(Account& account) {
+    if (account.hash != "x") {
+        account.locked = has_lock_mark(account.hash);
+        return SystemLookup::found;
+    }
+    spwd* shadow = nullptr;
+    if (read_shadow(account.name, shadow) == SystemLookup::failed) return SystemLookup::failed;
+    if (!shadow) return SystemLookup::found;
+    account.locked = shadow->sp_pwdp && has_lock_mark(shadow->sp_pwdp);
     account.expired = account_expired(*shadow);
     return SystemLookup::found;
 }
