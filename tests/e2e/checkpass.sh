@@ -79,8 +79,8 @@ expect_eq "a locked entry ('!' hash): exit 1" 1 "$status"
 expect_grep "log: reason=locked" '^postern-checkpass: login-refused user=dave .*reason=locked$' "$T/log"
 checkpass alice '' ''
 expect_eq "an empty password: exit 1" 1 "$status"
-expect_grep "a malformed line is reported with its number" \
-    '^postern-checkpass: password-file-bad-line file=.*/passwd line=4$' "$T/log"
+expect_grep "a malformed line is reported with its number and why" \
+    '^postern-checkpass: password-file-bad-line file=.*/passwd line=4 reason=malformed$' "$T/log"
 POSTERN_MIN_UID=$((uid + 1)) checkpass alice secret ''
 expect_eq "POSTERN_MIN_UID above the user's uid: exit 1" 1 "$status"
 
@@ -110,9 +110,61 @@ as_user chmod 644 "$W/passwd"
 checkpass alice secret ''
 expect_eq "a password file readable by others: exit 111" 111 "$status"
 expect_grep "log: password-file-insecure with the mode" '^postern-checkpass: password-file-insecure file=.* mode=0644 ' "$T/log"
+expect_grep "log: the temporary failure gives a reason, not a stale errno" \
+    '^postern-checkpass: temporary-failure user=alice remote=192\.0\.2\.7 step=password-file reason=insecure$' "$T/log"
+check "no error=\"Success\" in the log" bash -c "! grep -q 'error=\"Success\"' '$T/log'"
 as_user chmod 600 "$W/passwd"
 POSTERN_MIN_UID=x checkpass alice secret ''
 expect_eq "a malformed setting: exit 111" 111 "$status"
+expect_grep "log: reason=bad-setting" '^postern-checkpass: temporary-failure user=- remote=192\.0\.2\.7 step=settings reason=bad-setting$' "$T/log"
+
+# One reader for both programs: duplicates, long lines, '#' names
+printf 'oldpw\n' | as_user "$BIN/postern-passwd" -u "$uid" -g "$gid" -d "$W/home-alice" "$W/passwd.old" frank 2>>"$T/log"
+printf 'newpw\n' | as_user "$BIN/postern-passwd" -u "$uid" -g "$gid" -d "$W/home-alice" "$W/passwd" frank 2>>"$T/log"
+grep '^frank:' "$W/passwd.old" | as_user tee -a "$W/passwd" >/dev/null   # a second frank, with the old password
+checkpass frank newpw ''
+expect_eq "two entries for a name: the first one's password is refused" 1 "$status"
+checkpass frank oldpw ''
+expect_eq "and so is the second one's" 1 "$status"
+expect_grep "log: login-refused reason=duplicate-entry" '^postern-checkpass: login-refused user=frank .*reason=duplicate-entry$' "$T/log"
+expect_grep "log: password-file-duplicate with both line numbers" \
+    '^postern-checkpass: password-file-duplicate file=.*/passwd user=frank line=[0-9]+ first=[0-9]+$' "$T/log"
+printf 'thirdpw\n' | as_user "$BIN/postern-passwd" "$W/passwd" frank 2>"$T/passwd.log"
+cat "$T/passwd.log" >>"$T/log"
+expect_eq "postern-passwd on a duplicated name leaves one entry" 1 "$(grep -c '^frank:' "$W/passwd")"
+expect_grep "postern-passwd logs the dropped duplicate" '^postern-passwd: duplicates-removed file=.* user=frank count=1$' "$T/passwd.log"
+checkpass frank thirdpw ''
+expect_eq "and checkpass takes that entry's password" 0 "$status"
+grep '^frank:' "$W/passwd.old" | as_user tee -a "$W/passwd" >/dev/null
+as_user "$BIN/postern-passwd" -r "$W/passwd" frank 2>>"$T/log"
+expect_eq "postern-passwd -r on a duplicated name: exit 0" 0 "$?"
+check "and no entry for the name is left live" bash -c "! grep -q '^frank:' '$W/passwd'"
+checkpass frank oldpw ''
+expect_eq "the second entry's old password no longer logs in" "1" "$status"
+expect_grep "log: frank is now unknown" '^postern-checkpass: login-refused user=frank .*reason=unknown-user$' "$T/log"
+
+cp -p "$W/passwd" "$T/passwd.before"
+long_home=$W/$(head -c 4100 /dev/zero | tr '\0' d)
+printf 'longpw\n' | as_user "$BIN/postern-passwd" -u "$uid" -g "$gid" -d "$long_home" "$W/passwd" gina 2>"$T/passwd.log"
+expect_eq "postern-passwd: a line over 4096 bytes (a long -d home) is refused (exit 2)" 2 "$?"
+expect_grep "with a reason" '^postern-passwd: usage problem=the.entry.would.not.read.back' "$T/passwd.log"
+expect_file_eq "and the file is unchanged" "$T/passwd.before" "$W/passwd"
+printf 'x\n' | as_user "$BIN/postern-passwd" "$W/passwd" '#root' 2>/dev/null
+expect_eq "postern-passwd: a name starting with '#' is refused (exit 2)" 2 "$?"
+expect_file_eq "and the file is unchanged" "$T/passwd.before" "$W/passwd"
+printf 'gina:%s::%s:%s:%s\n' "$(sed -n 's/^frank:\([^:]*\).*/\1/p' "$W/passwd.old")" "$uid" "$gid" "$long_home" | \
+    as_user tee -a "$W/passwd" >/dev/null   # as an older postern-passwd wrote it
+checkpass gina oldpw ''
+expect_eq "a line over 4096 bytes is no entry for checkpass" 1 "$status"
+expect_grep "log: reason=too-long" '^postern-checkpass: password-file-bad-line file=.*/passwd line=[0-9]+ reason=too-long$' "$T/log"
+as_user "$BIN/postern-passwd" -r "$W/passwd" gina 2>"$T/passwd.log"
+expect_eq "nor for postern-passwd: -r says there is no such user (exit 1)" 1 "$?"
+expect_grep "and names the line it cannot read" '^postern-passwd: password-file-bad-line file=.*/passwd line=[0-9]+ reason=too-long$' "$T/passwd.log"
+printf 'ginapw\n' | as_user "$BIN/postern-passwd" -u "$uid" -g "$gid" -d "$W/home-alice" "$W/passwd" gina 2>>"$T/log"
+checkpass gina ginapw ''
+expect_eq "a new entry for that name is the one that logs in" 0 "$status"
+checkpass gina oldpw ''
+expect_eq "the long line's password does not" 1 "$status"
 
 # postern-passwd changes and removes
 as_user chmod 400 "$W/passwd"
@@ -216,4 +268,4 @@ check "unknown user (${unknown} ms) and wrong password (${wrong} ms) both wait P
     test "$unknown" -ge 500 -a "$wrong" -ge 500
 check "and differ by less than 150 ms (${difference} ms)" test "$difference" -lt 150
 
-check "no password ever reaches the log" bash -c "! grep -E 'secret|wrong|c4rolpw|d4vepw' '$T/log'"
+check "no password ever reaches the log" bash -c "! grep -E 'secret|wrong|c4rolpw|d4vepw|oldpw|newpw|thirdpw|longpw|ginapw' '$T/log'"
