@@ -1,12 +1,13 @@
 #!/bin/bash
 # postern-checkpass as root, with system users this script creates and
 # removes (names start with pstrn-t): crypt schemes, locked, expired and
-# password-less accounts, root and the minimum uid, supplementary groups, a
+# password-less accounts, passwords past their age, mail-only passwords of
+# locked and expired accounts, root and the minimum uid, supplementary groups, a
 # virtual user from the password file, and the uid, gid, groups, $HOME and
 # working directory the next program really gets; then the whole chain.
 . "$(dirname "$0")/lib.sh"
 need_root
-need useradd userdel groupadd groupdel usermod chpasswd setpriv md5sum
+need useradd userdel groupadd groupdel usermod chpasswd chage passwd setpriv md5sum
 W=$T/w
 mkdir -p "$W"
 cp -r "$(dirname "$0")/helpers" "$W/helpers"
@@ -28,7 +29,8 @@ add_user() {  # add_user NAME: a user with its own group and a home with a Maild
     chown -R "$1:" "$W/home-$1"
 }
 A=pstrn-ta$n B=pstrn-tb$n C=pstrn-tc$n L=pstrn-tl$n E=pstrn-te$n N=pstrn-tn$n V=pstrn-tv$n
-for u in $A $B $C $L $E $N $V; do add_user "$u"; done
+K=pstrn-tk$n X=pstrn-tx$n P=pstrn-tp$n F=pstrn-tf$n
+for u in $A $B $C $L $E $N $V $K $X $P $F; do add_user "$u"; done
 usermod -aG "$G" "$A"
 printf '%s:secret\n' "$A" | chpasswd -c SHA512
 printf 'secret\n' | "$BIN/postern-passwd" "$W/hashes" x 2>/dev/null   # the system's default scheme
@@ -76,6 +78,21 @@ checkpass "$N" ''
 expect_eq "an account without a password, empty password given: exit 1" 1 "$status"
 checkpass "$N" anything
 expect_eq "an account without a password, any password: exit 1" 1 "$status"
+S=pstrn-ts$n
+add_user "$S"
+printf '%s:secret\n' "$S" | chpasswd -c SHA512
+checkpass "$S" secret
+expect_eq "a fresh system password: exit 0" 0 "$status"
+chage -d 0 "$S"
+checkpass "$S" secret
+expect_eq "a system password that must be changed (chage -d 0): refused, POP3 cannot change it" 1 "$status"
+expect_grep "log: reason=password-expired" "^postern-checkpass: login-refused user=$S .*reason=password-expired\$" "$T/log"
+chage -d "$(date -d '30 days ago' +%F)" -M 10 -I 5 "$S"
+checkpass "$S" secret
+expect_eq "older than its maximum age and past the inactivity period: refused" 1 "$status"
+chage -d "$(date +%F)" -M 10 -I 5 "$S"
+checkpass "$S" secret
+expect_eq "changed today, within its maximum age: exit 0" 0 "$status"
 checkpass pstrn-tnobody$n secret
 expect_eq "a user that does not exist: exit 1" 1 "$status"
 expect_grep "log: reason=unknown-user" "^postern-checkpass: login-refused user=pstrn-tnobody$n .*reason=unknown-user\$" "$T/log"
@@ -106,6 +123,42 @@ expect_eq "a mail-only password for a system user: exit 0, as that user" "0 $(id
 check "with the system user's groups" grep -qw "$(getent group "$G" | cut -d: -f3)" <<<"$(record groups)"
 checkpass "$A" secret
 expect_eq "the file's entry wins: the system password no longer logs in" 1 "$status"
+
+# A file entry for a system user obeys that account's lock and expiry
+for u in $K $X $P; do printf '%s:syspw\n' "$u" | chpasswd -c SHA512; done
+for u in $K $X $P $F; do printf 'mailpw\n' | "$BIN/postern-passwd" "$W/passwd" "$u" 2>>"$T/log"; done
+checkpass "$K" mailpw
+expect_eq "a mail-only password for an unlocked account: exit 0" 0 "$status"
+usermod -L "$K"
+checkpass "$K" mailpw
+expect_eq "the account locked with usermod -L: the mail-only password is refused" 1 "$status"
+expect_grep "log: reason=locked" "^postern-checkpass: login-refused user=$K .*reason=locked\$" "$T/log"
+POSTERN_SYSTEM_LOCK=0 checkpass "$K" mailpw
+expect_eq "POSTERN_SYSTEM_LOCK=0: the file's entry alone decides" 0 "$status"
+usermod -U "$K"
+checkpass "$K" mailpw
+expect_eq "unlocked with usermod -U: exit 0 again" 0 "$status"
+passwd -q -l "$K" >/dev/null 2>&1 || passwd -l "$K" >/dev/null
+checkpass "$K" mailpw
+expect_eq "locked with passwd -l: refused" 1 "$status"
+checkpass "$K" syspw
+expect_eq "and its system password is no way in either" 1 "$status"
+chage -E 0 "$X"
+checkpass "$X" mailpw
+expect_eq "the account expired with chage -E 0: the mail-only password is refused" 1 "$status"
+expect_grep "log: reason=expired" "^postern-checkpass: login-refused user=$X .*reason=expired\$" "$T/log"
+chage -E "$(date -d tomorrow +%F)" "$X"
+checkpass "$X" mailpw
+expect_eq "an expiry date still to come: exit 0" 0 "$status"
+checkpass "$F" mailpw
+expect_eq "an account that never had a system password (useradd's bare '!'): the mail-only password works" 0 "$status"
+chage -E 0 "$F"
+checkpass "$F" mailpw
+expect_eq "and such an account is shut with chage -E 0" 1 "$status"
+chage -d 0 "$P"
+checkpass "$P" mailpw
+expect_eq "a system password that must be changed (chage -d 0) does not stop the mail-only one" 0 "$status"
+
 checkpass rootish rootpw
 expect_eq "an entry mapped to uid 0 is refused" 1 "$status"
 expect_grep "log: reason=root" '^postern-checkpass: login-refused user=rootish .*reason=root$' "$T/log"
@@ -145,4 +198,4 @@ expect_eq "locked, unknown and wrong: three -ERR [AUTH], then closed" "+OK POP3 
 -ERR [AUTH] authentication failed; too many failures, closing" "$(answers)"
 expect_grep "log for fail2ban: login-refused user=... remote=..." \
     "^postern-popup: login-refused user=pstrn-tnobody$n remote=192\\.0\\.2\\.7 mech=user attempt=2\$" "$T/log"
-check "no password ever reaches the log" bash -c "! grep -E 'secret|mailpw|rootpw|nope' '$T/log'"
+check "no password ever reaches the log" bash -c "! grep -E 'secret|mailpw|rootpw|nope|syspw' '$T/log'"
