@@ -62,11 +62,13 @@ void reserve_for_directories(int maildir_fd, MessageList& list, size_t max_messa
 }
 }  // namespace
 
-ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) {
+ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages, Deadline deadline) {
     ScanResult result;
     reserve_for_directories(maildir_fd, list, max_messages);
+    auto out_of_time = [&] { return result.timed_out = deadline.expired(); };
     // A message that cannot be moved (a read-only new/, a name too long for ":2,") is served from new/.
     result.error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
+        if (out_of_time()) return false;
         int error = move_to_cur(maildir_fd, name);
         if (error != 0 && error != ENOENT && list.count() < max_messages) {
             list.add(name, true);
@@ -74,11 +76,12 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) 
         }
         return true;
     });
-    if (result.error) {
+    if (result.error || result.timed_out) {
         result.where = "new";
         return result;
     }
     result.error = for_each_file(maildir_fd, "cur", [&](std::string_view name) {
+        if (out_of_time()) return false;
         if (list.count() >= max_messages) {
             result.truncated = true;
             return false;
@@ -90,10 +93,11 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages) 
     return result;
 }
 
-size_t clean_maildir_tmp(int maildir_fd, time_t now) {
+size_t clean_maildir_tmp(int maildir_fd, time_t now, Deadline deadline) {
     constexpr time_t abandoned_after = 36 * 3600;
     size_t removed = 0;
     for_each_file(maildir_fd, "tmp", [&](std::string_view name) {
+        if (deadline.expired()) return false;
         std::string path = message_path("tmp", name);
         struct stat st{};
         if (::fstatat(maildir_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&

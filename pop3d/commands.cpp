@@ -88,19 +88,22 @@ void Session::top(std::string_view args) {
     send_message(*index, *body_lines);
 }
 
-// A file that vanished (another session deleted it) is answered -ERR before
+// A file that vanished (another session deleted it), that the sandbox or its
+// mode keeps from us, or that is no regular file, is answered -ERR before
 // anything is sent; a read error mid-message cannot be, so it ends the session.
 void Session::send_message(size_t index, uint64_t body_lines) {
-    Fd file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
-    int error = errno;  // what opening it said, kept across the search for a rename
-    if (!file && error == ENOENT && follow_renames(drop_, std::span(&index, 1)) == 1) {
+    RegularFile file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
+    if (!file && file.error == ENOENT && follow_renames(drop_, std::span(&index, 1)) == 1)
         file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
-        error = errno;
+    if (file.not_regular) {
+        log_event("message-not-regular").kv("file", drop_.messages.name(index));
+        return err("[SYS/PERM] message is not a regular file");
     }
     if (!file) {
-        log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(error);
-        return err(error == ENOENT ? "[SYS/PERM] message is gone: it was deleted by another session"
-                                   : "[SYS/TEMP] cannot read message");
+        log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(file.error);
+        if (file.error == ENOENT) return err("[SYS/PERM] message is gone: it was deleted by another session");
+        if (file.error == EACCES) return err("[SYS/PERM] permission denied on message");
+        return err("[SYS/TEMP] cannot read message");
     }
     if (body_lines == MessageEncoder::whole_message) {
         out_.put("+OK ");
@@ -111,7 +114,7 @@ void Session::send_message(size_t index, uint64_t body_lines) {
     }
     MessageEncoder encoder(out_, body_lines);
     if (!file_buffer_) file_buffer_.reset(new char[file_buffer_size]);
-    error = read_chunks(file.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
+    int error = read_chunks(file.fd.get(), std::span<char>(file_buffer_.get(), file_buffer_size),
                             [&](std::string_view chunk) { return encoder.feed(chunk) && !out_.failed(); });
     if (error) {
         log_event("read-error").kv("file", drop_.messages.name(index)).err(error);

@@ -110,8 +110,14 @@ CacheRead read_cache(int fd, CacheHeader& header, const EntryFn& entry) {
     return ok && !error && ended && partial.empty() ? CacheRead::complete : CacheRead::invalid;
 }
 
-Fd open_cache(int maildir_fd) {
-    return Fd(::openat(maildir_fd, maildir_cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+// The cache, when it is a regular file no larger than a cache of `max_messages`
+// entries can be: a FIFO, a device or a file of a terabyte put in its place is
+// not read (and is replaced by the next cache written).
+Fd open_cache(int maildir_fd, size_t max_messages) {
+    RegularFile file = open_regular_file(maildir_fd, maildir_cache_file, O_NOFOLLOW);
+    uint64_t max_bytes = (uint64_t(max_messages) + 4) * max_cache_line;  // the entries and four other lines
+    if (!file || file.size > max_bytes) return Fd();
+    return std::move(file.fd);
 }
 
 // Message i against a name from the cache, in delivery order.
@@ -146,7 +152,7 @@ DirStamps stamp_directories(int maildir_fd, time_t now) {
 
 std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps& now, size_t max_messages) {
     if (!now.settled()) return std::nullopt;
-    CachedListing cached{open_cache(maildir_fd)};
+    CachedListing cached{open_cache(maildir_fd, max_messages)};
     if (!cached.file) return std::nullopt;
     CacheHeader header;
     CacheRead read = read_cache(cached.file.get(), header, [](uint64_t, std::string_view) { return false; });
@@ -171,11 +177,11 @@ bool read_cached_listing(const CachedListing& cached, MessageList& list) {
     return listed;
 }
 
-CacheUse apply_cached_sizes(int maildir_fd, MessageList& list) {
+CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messages) {
     CacheUse use;
     std::vector<uint32_t> filled;  // undone if the cache proves damaged at its end
     size_t next = 0;
-    Fd fd = open_cache(maildir_fd);
+    Fd fd = open_cache(maildir_fd, max_messages);
     CacheHeader header;
     bool valid = fd && read_cache(fd.get(), header, [&](uint64_t size, std::string_view name) {
         std::string_view base = name.substr(0, name.find(':'));
@@ -206,7 +212,10 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list) {
 
 bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps) {
     std::string temp = "tmp/" + std::string(maildir_cache_file) + "." + std::to_string(getpid());
-    Fd fd(::openat(maildir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    // A new file, not a truncated one: what a dead session of the same pid left is
+    // removed first, so no truncation right is needed under Landlock (ABI 3).
+    ::unlinkat(maildir_fd, temp.c_str(), 0);
+    Fd fd(::openat(maildir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) return false;
     Writer out(fd.get(), 64 * 1024);
     // Messages served from new/ are not in the cache's listing, which is then incomplete.

@@ -31,6 +31,7 @@
 namespace postern::pop3d {
 
 inline constexpr const char* maildir_cache_file = "postern-cache";
+inline constexpr size_t max_cached_messages = 10000000;  // the highest POSTERN_MAX_MESSAGES
 
 // What new/ and cur/ look like now: device, inode, change and modification times.
 struct DirStamps {
@@ -59,8 +60,9 @@ std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps
 // file proves damaged or disagrees with its summary.
 bool read_cached_listing(const CachedListing& cached, MessageList& list);
 
-// Fills the unknown sizes of a scanned `list`, sorted by delivery.
-CacheUse apply_cached_sizes(int maildir_fd, MessageList& list);
+// Fills the unknown sizes of a scanned `list`, sorted by delivery, from a cache
+// of at most `max_messages` entries (a larger file is not read).
+CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messages = max_cached_messages);
 
 // Rewrites the cache atomically (in tmp/, then renamed). False when it could not.
 bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps);

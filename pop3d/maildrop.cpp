@@ -25,33 +25,52 @@ OpenResult failure(int error, const char* where) {
     return {status, error, where};
 }
 
-// Reads the files whose size neither the name nor the cache knew; drops those that vanished.
-void size_unknown_messages(Maildrop& drop) {
+OpenResult timed_out(const char* where) { return {OpenStatus::timed_out, 0, where}; }
+
+// Reads the files whose size neither the name nor the cache knew; drops those
+// that vanished or cannot be served. False when the deadline passed first.
+bool size_unknown_messages(Maildrop& drop, Deadline deadline) {
     std::unique_ptr<char[]> buffer(new char[64 * 1024]);
     std::span<char> chunk(buffer.get(), 64 * 1024);
     MessageList& list = drop.messages;
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].size != unknown_size) continue;
-        auto size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk);
-        if (!size) log_event("message-unreadable").kv("file", list.name(i)).err(errno);
-        else if (*size >= unknown_size) log_event("message-too-large").kv("file", list.name(i)).kv("octets", *size);
-        else list[i].size = *size;
+        if (deadline.expired()) return false;
+        MessageSize size = transmitted_size_of(drop.dir.get(), list.dir(i), list.name(i), chunk, unknown_size, deadline);
+        switch (size.status) {
+            case MessageSize::sized: list[i].size = size.octets; break;
+            case MessageSize::unreadable: log_event("message-unreadable").kv("file", list.name(i)).err(size.error); break;
+            case MessageSize::not_regular: log_event("message-not-regular").kv("file", list.name(i)); break;
+            case MessageSize::too_large: log_event("message-too-large").kv("file", list.name(i)).kv("octets", size.octets); break;
+            case MessageSize::timed_out: return false;
+        }
         ++drop.files_read;
     }
     list.drop_unsized();
+    return true;
 }
 
 // The directories changed since the cache's listing: read them, take what sizes
-// the cache knows, read the files for the rest, and write the cache anew.
-OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, const DirStamps& stamps) {
-    ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages);
+// the cache knows, read the files for the rest, and write the cache anew. When
+// time runs out, the sizes found so far are kept in the cache (as a listing not
+// to be trusted), so the next session goes on from there.
+OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, const DirStamps& stamps,
+                         Deadline deadline) {
+    ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages, deadline);
+    if (scan.timed_out) return timed_out("scan");
     if (scan.error) return failure(scan.error, scan.where);
     drop.truncated = scan.truncated;
     if (scan.move_error) log_event("new-not-moved").kv("maildir", path).err(scan.move_error);
     drop.messages.sort_by_delivery();
 
-    CacheUse cache = apply_cached_sizes(drop.dir.get(), drop.messages);
-    size_unknown_messages(drop);
+    CacheUse cache = apply_cached_sizes(drop.dir.get(), drop.messages, max_messages);
+    if (!size_unknown_messages(drop, deadline)) {
+        if (drop.files_read > 0) {
+            drop.messages.drop_unsized();
+            write_maildir_cache(drop.dir.get(), drop.messages, DirStamps{"-"});
+        }
+        return timed_out("sizes");
+    }
     if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
         write_maildir_cache(drop.dir.get(), drop.messages, stamps);
     return {};
@@ -79,15 +98,18 @@ size_t follow_renames(Maildrop& drop, std::span<const size_t> messages) {
     return found.size();
 }
 
-OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
+OpenResult open_maildir(const char* path, bool exclusive, Maildrop& drop) {
     drop.dir.reset(::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!drop.dir) return failure(errno, "maildir");
     // flock on the directory itself: no lock file to go stale, released when the process ends.
     if (exclusive && ::flock(drop.dir.get(), LOCK_EX | LOCK_NB) != 0)
         return errno == EWOULDBLOCK ? OpenResult{OpenStatus::in_use, errno, "lock"} : failure(errno, "lock");
+    return {};
+}
 
+OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop) {
     time_t now = ::time(nullptr);
-    drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), now);
+    drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), now, deadline);
     // Stamped before the scan: a change during it shows in the next session's stamps.
     DirStamps stamps = stamp_directories(drop.dir.get(), now);
     drop.deferred = open_cached_listing(drop.dir.get(), stamps, max_messages);
@@ -97,11 +119,17 @@ OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, 
         drop.total_octets = drop.deferred->octets;
         return {};
     }
-    OpenResult scanned = scan_and_size(drop, path, max_messages, stamps);
+    OpenResult scanned = scan_and_size(drop, path, max_messages, stamps, deadline);
     if (scanned.status != OpenStatus::ok) return scanned;
     drop.count = drop.messages.count();
     for (size_t i = 0; i < drop.count; ++i) drop.total_octets += drop.messages[i].size;
     return {};
+}
+
+OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
+    OpenResult opened = open_maildir(path, exclusive, drop);
+    if (opened.status != OpenStatus::ok) return opened;
+    return load_maildrop(path, max_messages, Deadline::never(), drop);
 }
 
 bool read_deferred_listing(Maildrop& drop) {

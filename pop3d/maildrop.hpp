@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 
+#include "deadline.hpp"
 #include "fd.hpp"
 #include "maildir_cache.hpp"
 #include "message_list.hpp"
@@ -24,7 +25,7 @@ struct Maildrop {
     bool truncated = false;   // more messages than the limit: the oldest-listed are served
 };
 
-enum class OpenStatus { ok, missing, denied, in_use, failed };
+enum class OpenStatus { ok, missing, denied, in_use, failed, timed_out };
 
 struct OpenResult {
     OpenStatus status = OpenStatus::ok;
@@ -41,6 +42,13 @@ size_t follow_renames(Maildrop& drop, std::span<const size_t> messages);
 // removed, for the next session to scan afresh.
 bool read_deferred_listing(Maildrop& drop);
 
+// Opens the Maildir's directory, and takes the lock when `exclusive`: all that
+// comes before the sandbox.
+OpenResult open_maildir(const char* path, bool exclusive, Maildrop& drop);
+// Cleans tmp/, then lists the messages and their sizes (from the cache, the
+// names or the files); `timed_out` when that is not done by `deadline`.
+OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop);
+// Both, without a time limit.
 OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop);
 
 }  // namespace postern::pop3d

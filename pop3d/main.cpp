@@ -5,9 +5,12 @@
 // anything it exits 0, whatever happened, so the greeter before it never adds
 // a second answer; it exits non-zero only when it has said nothing.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "env.hpp"
 #include "exit_code.hpp"
+#include "landlock.hpp"
 #include "log.hpp"
 #include "session.hpp"
 #include "settings.hpp"
@@ -18,8 +21,16 @@ using namespace postern::pop3d;
 namespace {
 
 constexpr size_t max_command_line = 255;  // RFC 2449, CRLF included
+constexpr unsigned scan_alarm_grace_seconds = 10;
 
 std::string_view user_name() { return env_get("USER").value_or(""); }
+
+// qmail-pop3d's rule: a Maildir is served as its user, never as root. Nothing
+// was said to the client, so the greeter answers for the exit status.
+int refuse_root() {
+    log_event("root-refused").kv("uid", unsigned(::getuid())).kv("euid", unsigned(::geteuid()));
+    return exit_refused;
+}
 
 int usage() {
     log_event("usage").kv("expected", "postern-pop3d MAILDIR");
@@ -32,15 +43,33 @@ int refuse_maildrop(Writer& out, const OpenResult& opened, const char* path) {
     if (opened.status == OpenStatus::missing) answer = "-ERR [SYS/PERM] this user has no Maildir";
     if (opened.status == OpenStatus::denied) answer = "-ERR [SYS/PERM] permission denied on the Maildir";
     if (opened.status == OpenStatus::in_use) answer = "-ERR [IN-USE] maildrop is in use by another session";
-    log_event(opened.status == OpenStatus::in_use ? "in-use" : "maildrop-failed")
-        .kv("user", user_name())
-        .kv("maildir", path)
-        .kv("at", opened.where)
-        .err(opened.error);
+    if (opened.status == OpenStatus::timed_out) answer = "-ERR [SYS/TEMP] the maildrop took too long to open, try again later";
+    if (opened.status == OpenStatus::timed_out)
+        log_event("scan-timeout").kv("user", user_name()).kv("maildir", path).kv("at", opened.where);
+    else
+        log_event(opened.status == OpenStatus::in_use ? "in-use" : "maildrop-failed")
+            .kv("user", user_name())
+            .kv("maildir", path)
+            .kv("at", opened.where)
+            .err(opened.error);
     out.put_line(answer);
     out.flush();
     return exit_ok;
 }
+
+// The kernel offers Landlock but would not confine us: serve nothing unconfined.
+int refuse_unconfined(Writer& out, const SandboxResult& sandbox, const char* path) {
+    log_event("sandbox-failed")
+        .kv("user", user_name())
+        .kv("maildir", path)
+        .kv("at", sandbox.where)
+        .err(sandbox.error);
+    out.put_line("-ERR [SYS/TEMP] cannot open the maildrop, try again later");
+    out.flush();
+    return exit_ok;
+}
+
+std::string sandbox_name(int abi) { return abi > 0 ? "landlock-v" + std::to_string(abi) : "none"; }
 
 const char* reason_name(EndReason reason) {
     switch (reason) {
@@ -57,7 +86,7 @@ std::string count_and_octets(size_t count, uint64_t octets) {
     return std::to_string(count) + "/" + std::to_string(octets);
 }
 
-void log_loaded(const Maildrop& drop, const char* path) {
+void log_loaded(const Maildrop& drop, const char* path, int abi) {
     log_event("loaded")
         .kv("user", user_name())
         .kv("maildir", path)
@@ -65,7 +94,8 @@ void log_loaded(const Maildrop& drop, const char* path) {
         .kv("octets", drop.total_octets)
         .kv("listing", drop.listed_from_cache ? "cache" : "scan")
         .kv("sized-from-files", drop.files_read)
-        .kv("tmp-removed", drop.tmp_removed);
+        .kv("tmp-removed", drop.tmp_removed)
+        .kv("sandbox", sandbox_name(abi));
     if (drop.truncated) log_event("too-many-messages").kv("user", user_name()).kv("served", drop.count);
 }
 
@@ -82,8 +112,13 @@ void log_end(const Maildrop& drop, const SessionTotals& totals, EndReason reason
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First of all: the user's own processes may not ptrace this one, nor take
+    // its descriptors (the service log) with pidfd_getfd.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     log_set_program("postern-pop3d");
+    if (::getuid() == 0 || ::geteuid() == 0) return refuse_root();
     ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGALRM, SIG_DFL);
     if (argc < 2 || !*argv[1]) return usage();
     Settings settings;
     if (!read_settings(settings)) return exit_temporary;
@@ -92,9 +127,23 @@ int main(int argc, char** argv) {
     out.set_timeout_ms(settings.idle_timeout_seconds * 1000);
     set_tcp_nodelay(1);
     Maildrop drop;
-    OpenResult opened = open_maildrop(argv[1], settings.exclusive, settings.max_messages, drop);
+    OpenResult opened = open_maildir(argv[1], settings.exclusive, drop);
     if (opened.status != OpenStatus::ok) return refuse_maildrop(out, opened, argv[1]);
-    log_loaded(drop, argv[1]);
+    int abi = landlock_abi();
+    SandboxResult sandbox;
+    if (landlock_allows_renames(abi)) sandbox = confine_to_maildir(drop.dir.get(), abi);
+    if (sandbox.error) return refuse_unconfined(out, sandbox, argv[1]);
+
+    // The scan stops itself at its deadline; the alarm, whose default action
+    // ends the process (the greeter then answers), is for a read the kernel
+    // never returns from, such as a FUSE file's.
+    ::alarm(unsigned(settings.scan_timeout_seconds) + scan_alarm_grace_seconds);
+    opened = load_maildrop(argv[1], settings.max_messages, Deadline::after_seconds(settings.scan_timeout_seconds), drop);
+    ::alarm(0);
+    if (opened.status != OpenStatus::ok) return refuse_maildrop(out, opened, argv[1]);
+    if (abi == 1) sandbox = confine_to_maildir(drop.dir.get(), abi);
+    if (sandbox.error) return refuse_unconfined(out, sandbox, argv[1]);
+    log_loaded(drop, argv[1], abi);
 
     LineReader in(0, max_command_line);
     Session session(drop, settings, in, out);

@@ -16,6 +16,7 @@ namespace postern::pop3d {
 
 struct Settings {
     int idle_timeout_seconds = 600;           // RFC 1939's minimum autologout
+    int scan_timeout_seconds = 300;           // listing and sizing the maildrop, before the +OK
     bool exclusive = false;                   // lock the maildrop: a second session gets [IN-USE]
     size_t max_messages = 1000000;
     std::optional<std::string> expire;        // CAPA EXPIRE, when the administrator set it

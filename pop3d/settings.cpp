@@ -20,6 +20,8 @@ bool read_settings(Settings& settings) {
     if (!timeout) return bad_setting("POSTERN_IDLE_TIMEOUT");
     settings.idle_timeout_seconds = int(*timeout);
 
+    if (!read_number_setting("POSTERN_SCAN_TIMEOUT", settings.scan_timeout_seconds, 1, 86400)) return false;
+
     auto exclusive = env_flag("POSTERN_LOCK");
     if (!exclusive) return bad_setting("POSTERN_LOCK");
     settings.exclusive = *exclusive;
