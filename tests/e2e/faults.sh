@@ -127,6 +127,21 @@ intact "after that kill every message is there once, intact" seen.sum seen
 consistent "and a later session is consistent" seen
 rm -rf seen
 
+# And in the middle of the moves from new/ to cur/ that come before the
+# login's answer: killed once the 2,000th has moved.
+for try in 1 2 3; do
+    rm -rf moving; messages moving new 5000
+    snapshot moving moving.sum
+    killed=$(python3 "$FAULTS" kill-when-gone moving/new 2000 moving.log -- $(pop3d moving))
+    moved=$(ls moving/cur | wc -l)
+    [ "$killed" = killed ] && [ "$moved" -ge 2000 ] && [ "$moved" -lt 5000 ] && break
+done
+check "pop3d was killed while it moved new/ to cur/ ($moved of 5000 moved)" \
+    test "$killed" = killed -a "$moved" -ge 2000 -a "$moved" -lt 5000
+intact "after that kill every message is there once, intact" moving.sum moving
+consistent "and a later session is consistent" moving
+rm -rf moving
+
 # --- a read-only Maildir ----------------------------------------------------------------
 # readonly_checks HOW MAILDIR: messages in new/ and cur/; the Maildir made read-only by HOW.
 readonly_checks() {
@@ -318,6 +333,24 @@ damage "an entry missing" 'sed -i 20d c'
 damage "an entry twice" 'sed -i "20p" c'
 damage "a size past 64 bits" 'sed -i "10s/^[0-9]*/99999999999999999999999/" c'
 intact "cache: every message intact after the damaged caches" cache.sum cache
+# A message removed while the listing comes from the cache: -ERR for it alone.
+snapshot cache cache.sum
+bases 5 cache.sum >cache.asked
+script cache-gone.log cache >cache-gone.out <<EOF
+open A
+A STAT
+! rm cache/cur/$(bases 5 cache.sum):2,
+A LIST 5
+A RETR 5
+A RETR 6
+A DELE 5
+A QUIT
+EOF
+expect_grep "cache: the session listed from the cache" 'listing=cache' cache-gone.log.A
+expect_eq "cache: a message removed mid-session gets -ERR, the next is sent, QUIT is +OK" \
+    "A< -ERR [SYS/PERM] message is gone: it was deleted by another session|A< +OK|A< +OK bye" "$(after cache-gone.out 'A RETR 5')|$(after cache-gone.out 'A RETR 6' | cut -c1-6)|$(after cache-gone.out 'A QUIT')"
+intact "cache: only that message is gone" cache.sum cache --may-go cache.asked --must-go cache.asked
+consistent "cache: and the next session is consistent" cache
 # The same when the directories changed since the cache was written (a
 # delivery): the scan takes what sizes a valid cache knows, and only then.
 messages cache new 1 301

@@ -21,6 +21,11 @@ pop3_faults.py consistent LOG MAILDIR -- COMMAND...
     ended with -ERR [SYS/TEMP] after a right STAT and before any wrong size
     was served; exits 1 on anything else.
 
+pop3_faults.py kill-when-gone DIR N LOG -- COMMAND...
+    Runs COMMAND (with no input) and kills it with SIGKILL once the Nth file of
+    DIR, in the directory's own order (the order a scan reads it in), is gone.
+    Prints "killed", or "finished" when it had already exited.
+
 pop3_faults.py script LOG -- COMMAND... < SCRIPT
     Runs sessions of COMMAND as a script says, one step a line, and prints a
     transcript ("NAME< LINE" for every line of every answer):
@@ -339,6 +344,20 @@ def run_script(log, argv, lines):
     return 0
 
 
+def kill_when_gone(directory, n, log, argv):
+    watch = os.path.join(directory, os.listdir(directory)[n - 1])
+    with open(log, "ab") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    deadline = time.monotonic() + ANSWER_TIMEOUT
+    while os.path.lexists(watch) and proc.poll() is None and time.monotonic() < deadline:
+        pass
+    finished = proc.poll() is not None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    print("finished" if finished else "killed")
+    return 0
+
+
 def main(args):
     if "--" in args:
         i = args.index("--")
@@ -354,6 +373,8 @@ def main(args):
         return compare(args[1], args[2], read_bases(opts.get("--may-go")), read_bases(opts.get("--must-go")) or set())
     if args[0] == "consistent":
         return consistent(args[1], args[2], argv)
+    if args[0] == "kill-when-gone":
+        return kill_when_gone(args[1], int(args[2]), args[3], argv)
     if args[0] == "script":
         return run_script(args[1], argv, sys.stdin.read().splitlines())
     print(__doc__, file=sys.stderr)
