@@ -2,6 +2,8 @@
 # postern-pop3d end to end: real sessions piped into the binary, then the
 # bytes it sent and the Maildir it left are checked.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/unprivileged.bash"
+rerun_unprivileged  # postern-pop3d does not run as root
 need python3
 POP3D=$BIN/postern-pop3d
 cd "$T" || exit 1
