@@ -2,7 +2,8 @@
 # make demo's script (service/demo), as README's first command promises: it
 # prints the address and a ready curl line that works, serves a demo Maildir
 # of 3 messages, writes only under its own folder, needs no root, and stops
-# cleanly on Ctrl-C (SIGINT).
+# cleanly on Ctrl-C (SIGINT). Run as root, its sessions run as nobody, from a
+# folder of theirs in /tmp that it removes when it stops.
 . "$(dirname "$0")/lib.sh"
 need python3 curl strace nc
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -61,9 +62,21 @@ check "no process of the demo is left" bash -c "! pgrep -g $DEMO_PID >/dev/null"
 # path is under its folder (relative paths are the Maildir's, from the home,
 # and mkdir -p's steps down the folder's own path). One trace file per
 # process, so no call is split across lines by another's.
+# As root, the sessions' folder in /tmp is the other place it may write.
+sessions_dir=$T/demo
+if [ "$(id -u)" = 0 ]; then
+    sessions_dir=$(sed -nE 's|^  serving (/tmp/postern-demo\.[^/]+)/home/Maildir \(3 messages\), sessions run as nobody$|\1|p' "$T/demo.out")
+    check "as root, the sessions run as nobody, from a folder in /tmp" test -n "$sessions_dir"
+    expect_grep "postern-checkpass logs their uid, nobody's" \
+        "^postern-checkpass: login-ok user=demo remote=127\\.0\\.0\\.1 uid=$(id -u nobody) " "$T/demo.out"
+    check "and the demo's log has no session as uid 0" bash -c "! grep -E 'login-ok .*uid=0( |\$)' '$T/demo.out'"
+    expect_eq "postern-popup's chroot is an empty folder of root's, mode 755" "0 755 " \
+        "$(stat -c '%u %a' "$T/demo/empty") $(ls -A "$T/demo/empty")"
+    check "the sessions' folder is gone once it stopped" test ! -e "${sessions_dir:-/nonexistent}"
+fi
 outside=$(grep -hE '(openat\(.*O_(WRONLY|RDWR|CREAT)|creat\(|mkdir\(|rename|unlink|link)' "$T"/trace.* |
-    grep -v '= -1 ' | grep -oE '"/[^"]*"' | tr -d '"' | grep -vE "^($T/demo(/|\$)|/dev/)" | sort -u)
-expect_eq "the demo writes nothing outside its folder" "" "$outside"
+    grep -v '= -1 ' | grep -oE '"/[^"]*"' | tr -d '"' | grep -vE "^($T/demo|$sessions_dir)(/|\$)|^/dev/" | sort -u)
+expect_eq "the demo writes nothing outside its folder (and, as root, the sessions' folder)" "" "$outside"
 
 # No root needed: the same as an ordinary user.
 if [ "$(id -u)" = 0 ]; then
