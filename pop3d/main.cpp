@@ -43,16 +43,27 @@ int refuse_maildrop(Writer& out, const OpenResult& opened, const char* path) {
     if (opened.status == OpenStatus::missing) answer = "-ERR [SYS/PERM] this user has no Maildir";
     if (opened.status == OpenStatus::denied) answer = "-ERR [SYS/PERM] permission denied on the Maildir";
     if (opened.status == OpenStatus::in_use) answer = "-ERR [IN-USE] maildrop is in use by another session";
-    if (opened.status == OpenStatus::timed_out) answer = "-ERR [SYS/TEMP] the maildrop took too long to open, try again later";
-    if (opened.status == OpenStatus::timed_out)
-        log_event("scan-timeout").kv("user", user_name()).kv("maildir", path).kv("at", opened.where);
-    else
-        log_event(opened.status == OpenStatus::in_use ? "in-use" : "maildrop-failed")
-            .kv("user", user_name())
-            .kv("maildir", path)
-            .kv("at", opened.where)
-            .err(opened.error);
+    log_event(opened.status == OpenStatus::in_use ? "in-use" : "maildrop-failed")
+        .kv("user", user_name())
+        .kv("maildir", path)
+        .kv("at", opened.where)
+        .err(opened.error);
     out.put_line(answer);
+    out.flush();
+    return exit_ok;
+}
+
+// POSTERN_SCAN_TIMEOUT passed before the maildrop was listed and sized. The
+// sizes found so far are in the cache: the next session goes on from there.
+int refuse_slow_maildrop(Writer& out, const Maildrop& drop, const OpenResult& opened, const char* path,
+                         int seconds) {
+    log_event("scan-timeout")
+        .kv("user", user_name())
+        .kv("maildir", path)
+        .kv("at", opened.where)
+        .kv("seconds", seconds)
+        .kv("sized-from-files", drop.files_read);
+    out.put_line("-ERR [SYS/TEMP] the maildrop took too long to open, try again later");
     out.flush();
     return exit_ok;
 }
@@ -140,7 +151,11 @@ int main(int argc, char** argv) {
     ::alarm(unsigned(settings.scan_timeout_seconds) + scan_alarm_grace_seconds);
     opened = load_maildrop(argv[1], settings.max_messages, Deadline::after_seconds(settings.scan_timeout_seconds), drop);
     ::alarm(0);
+    if (opened.status == OpenStatus::timed_out)
+        return refuse_slow_maildrop(out, drop, opened, argv[1], settings.scan_timeout_seconds);
     if (opened.status != OpenStatus::ok) return refuse_maildrop(out, opened, argv[1]);
+    // ABI 1 would refuse the scan's renames (new/ to cur/, the cache from tmp/):
+    // confined now they are done, before the client's first command.
     if (abi == 1) sandbox = confine_to_maildir(drop.dir.get(), abi);
     if (sandbox.error) return refuse_unconfined(out, sandbox, argv[1]);
     log_loaded(drop, argv[1], abi);

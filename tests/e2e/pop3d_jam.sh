@@ -112,7 +112,7 @@ ln -sfn slow md
 serve env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -o /dev/null \
     -e trace=pread64 -e inject=pread64:delay_enter=2200000 "$pop3d" md
 jam slow "a scan past POSTERN_SCAN_TIMEOUT" "-ERR [SYS/TEMP] the maildrop took too long to open, try again later"
-expect_grep "it is logged" '^postern-pop3d: scan-timeout user=.* maildir=md at=sizes$' "$T/jam.log"
+expect_grep "it is logged" '^postern-pop3d: scan-timeout user=.* maildir=md at=sizes seconds=2 sized-from-files=1$' "$T/jam.log"
 serve "$pop3d" md
 ln -sfn slow md
 connect slow-again
