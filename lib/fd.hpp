@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
+#include <span>
 #include <utility>
 
 namespace postern {
@@ -21,6 +22,10 @@ inline bool move_fd(int from, int to) {
     ::close(from);
     return true;
 }
+
+// Closes every descriptor from `first` up but those in `keep`: before an
+// exec, or a confinement, that must hold no other.
+void close_fds_from(int first, std::span<const int> keep = {});
 
 class Fd {
 public:

@@ -1,15 +1,14 @@
 #include "authorization.hpp"
 
-
 #include "command_line.hpp"
 #include "log.hpp"
 
 namespace postern::popup {
 
-Authorization::Authorization(const Settings& settings, char* const* program, std::string remote,
+Authorization::Authorization(const Settings& settings, LoginChecker& checker, std::string remote,
                              std::string timestamp, std::optional<UcspiTls> tls, LineReader& in, Writer& out)
     : settings_(settings),
-      program_(program),
+      checker_(checker),
       remote_(std::move(remote)),
       timestamp_(std::move(timestamp)),
       tls_(tls),
@@ -31,10 +30,7 @@ Outcome Authorization::run() {
         std::string_view line;
         ReadStatus status = in_.read_line(line, next_read_deadline());
         if (status == ReadStatus::line) {
-            if (tls_ && tls_->active && tls_->control >= 0) {  // facts not read yet
-                std::string protocol = import_tls_facts(*tls_);
-                log_event("tls").kv("remote", remote_).kv("protocol", protocol);
-            }
+            if (tls_ && tls_->active && tls_->control >= 0) checker_.tls_running(*tls_);  // facts not read yet
             dispatch(line);
             in_.wipe_consumed_input();  // the line may have carried a password
         } else if (status == ReadStatus::too_long) {

@@ -2,7 +2,8 @@
 // PLAIN and RFC 2595 STLS): greets, reads commands until a login hands the
 // connection to the checkpassword program, and answers for that program
 // when it exits without having said anything. Commands are dispatched from
-// the table in commands.cpp; the hand-off and its outcomes are in login.cpp.
+// the table in commands.cpp; the hand-off and its answers are in login.cpp.
+// The check itself is a LoginChecker's: this class only talks to the client.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "deadline.hpp"
 #include "line_reader.hpp"
+#include "login_check.hpp"
 #include "settings.hpp"
 #include "ucspi_tls.hpp"
 #include "writer.hpp"
@@ -23,15 +25,6 @@ constexpr size_t max_command_line = 255;
 
 enum class Outcome { quit, session_ran, client_left, timeout, too_many_failures, temporary_failure };
 
-// What one login attempt hands to the checkpassword program.
-struct LoginRequest {
-    std::string_view user;
-    std::string_view password;   // or the APOP digest
-    std::string_view timestamp;  // empty unless APOP
-    const char* mechanism;       // "user", "apop" or "plain", for the log
-    int64_t started_ms;          // when the command arrived: refusals are answered relative to it
-};
-
 class Authorization;
 using CommandHandler = void (Authorization::*)(std::string_view args);
 // The handler for a command keyword, in any case; nullptr when unknown.
@@ -39,7 +32,7 @@ CommandHandler find_command(std::string_view keyword);
 
 class Authorization {
 public:
-    Authorization(const Settings& settings, char* const* program, std::string remote, std::string timestamp,
+    Authorization(const Settings& settings, LoginChecker& checker, std::string remote, std::string timestamp,
                   std::optional<UcspiTls> tls, LineReader& in, Writer& out);
     void greet();
     Outcome run();
@@ -67,18 +60,14 @@ private:
 
     // login.cpp
     void login(const LoginRequest& request);
-    void session_ran(const LoginRequest& request);
-    void refused(const LoginRequest& request);
-    void child_unavailable(const LoginRequest& request, const char* event, const char* key, int value);
-    void child_not_started(const LoginRequest& request, int error);
-    void unavailable();
+    void answer(Verdict verdict);
     void credentials_too_long(const LoginRequest& request);
 
     void ok(std::string_view text);
     void err(std::string_view text);
 
     const Settings& settings_;
-    char* const* program_;
+    LoginChecker& checker_;
     std::string remote_;
     std::string timestamp_;
     std::optional<UcspiTls> tls_;
@@ -86,7 +75,6 @@ private:
     Writer& out_;
     Deadline auth_deadline_;
     std::string user_;                              // from USER, until PASS
-    unsigned failures_ = 0;
     std::optional<Outcome> end_;
 };
 

@@ -20,18 +20,26 @@ bool build_checkpassword_input(CheckpasswordInput& input, std::string_view user,
 }
 
 namespace {
-// In the child: the pipe becomes fd 3, SIGPIPE goes back to its default
-// (ignored signals stay ignored across exec), then PROG runs.
-[[noreturn]] void exec_child(char* const* argv, int pipe_read, const UcspiTls* tls) {
-    ::signal(SIGPIPE, SIG_DFL);
-    if (tls) close_unused_tls(*tls);
-    if (!move_fd(pipe_read, 3)) {
-        log_event("exec-failed").kv("program", argv[0]).kv("at", "fd3").err(errno);
-        ::_exit(exit_temporary);
-    }
-    ::execvp(argv[0], argv);
-    log_event("exec-failed").kv("program", argv[0]).err(errno);
+[[noreturn]] void exec_failed(const char* program, const char* at) {
+    log_event("exec-failed").kv("program", program).kv("at", at).err(errno);
     ::_exit(exit_temporary);
+}
+
+// In the child: fds 0 and 1 become the client's (the TLS pipes once TLS
+// runs), 2 the session's log pipe when there is one, 3 the input; nothing
+// else survives exec, so no descriptor a listener, a TLS server or popup
+// left open reaches the mail user. SIGPIPE goes back to its default
+// (ignored signals stay ignored across exec), then PROG runs.
+[[noreturn]] void exec_child(char* const* argv, int pipe_read, const UcspiTls* tls, int log_write) {
+    ::signal(SIGPIPE, SIG_DFL);
+    // The write side first: fd 0 may be the same socket as fd 1.
+    if (tls && tls->active && tls->read != 0 && (!move_fd(tls->write, 1) || !move_fd(tls->read, 0)))
+        exec_failed(argv[0], "tls-fds");
+    if (log_write >= 0 && !move_fd(log_write, 2)) exec_failed(argv[0], "fd2");
+    if (!move_fd(pipe_read, 3)) exec_failed(argv[0], "fd3");
+    close_fds_from(4);
+    ::execvp(argv[0], argv);
+    exec_failed(argv[0], "exec");
 }
 
 // The input is at most 512 bytes, less than PIPE_BUF: one write, never blocking.
@@ -42,15 +50,32 @@ void send_input(Fd pipe_write, std::string_view input) {
 }
 }  // namespace
 
-ChildStatus run_checkpassword(char* const* argv, std::string_view input, const UcspiTls* tls) {
+namespace {
+// The session's stderr, passed on line by line until every holder has closed it.
+void relay_session_log(Fd log_read, LogRelay& relay) {
+    while (relay.relay_from(log_read.get())) {
+    }
+    relay.finish();
+}
+}  // namespace
+
+ChildStatus run_checkpassword(char* const* argv, std::string_view input, const UcspiTls* tls, LogRelay* log) {
     int ends[2];
     if (::pipe2(ends, O_CLOEXEC) != 0) return {ChildStatus::Kind::not_started, errno};
     Fd pipe_read(ends[0]), pipe_write(ends[1]);
+    Fd log_read, log_write;
+    if (log) {
+        if (::pipe2(ends, O_CLOEXEC) != 0) return {ChildStatus::Kind::not_started, errno};
+        log_read.reset(ends[0]);
+        log_write.reset(ends[1]);
+    }
     pid_t pid = ::fork();
     if (pid < 0) return {ChildStatus::Kind::not_started, errno};
-    if (pid == 0) exec_child(argv, pipe_read.get(), tls);
+    if (pid == 0) exec_child(argv, pipe_read.get(), tls, log_write.get());
     pipe_read.reset();
+    log_write.reset();
     send_input(std::move(pipe_write), input);  // a child that does not read gets EOF, we get EPIPE
+    if (log) relay_session_log(std::move(log_read), *log);
 
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)

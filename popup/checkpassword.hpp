@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "checkpassword_input.hpp"
+#include "log_relay.hpp"
 #include "ucspi_tls.hpp"
 
 namespace postern::popup {
@@ -17,8 +18,10 @@ struct ChildStatus {
     int code = 0;   // exit status, signal number, or errno when not started
 };
 
-// Runs argv[0] with `input` on fd 3 and waits for it. The child shares fds 0,
-// 1 and 2: when it logs the user in, the program it execs answers the client.
-ChildStatus run_checkpassword(char* const* argv, std::string_view input, const UcspiTls* tls);
+// Runs argv[0] with `input` on fd 3 and waits for it. The child gets the
+// client on fds 0 and 1 (the TLS pipes when TLS runs): when it logs the user
+// in, the program it execs answers the client. Its stderr is popup's own, or,
+// with `log`, a pipe passed on through it. It gets no other descriptor.
+ChildStatus run_checkpassword(char* const* argv, std::string_view input, const UcspiTls* tls, LogRelay* log);
 
 }  // namespace postern::popup

@@ -90,7 +90,8 @@ void Authorization::auth_plain(std::string_view response, int64_t started_ms) {
         return err("malformed AUTH PLAIN response");
     LoginRequest request{credentials.authcid, credentials.password, "", "plain", started_ms};
     // Acting as another user (an authorization identity) is not offered.
-    if (!credentials.authzid.empty() && credentials.authzid != credentials.authcid) return refused(request);
+    if (!credentials.authzid.empty() && credentials.authzid != credentials.authcid)
+        return answer(checker_.refuse(request));
     login(request);
 }
 

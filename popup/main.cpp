@@ -2,16 +2,25 @@
 // AUTHORIZATION state on fds 0 and 1, then runs PROG under the
 // checkpassword interface; the program PROG finally execs serves the rest.
 //
+// Started as root, it separates privileges (network_child.hpp): the
+// dialogue runs in a confined child, and root only judges its login
+// records. Otherwise it is one process, as qmail-popup is.
+//
 // It reads in exact mode: never a byte past the line that completes a
 // login, so the commands a client pipelined after PASS are still waiting
 // on fd 0 for the program after it, through a socket or a shell pipe.
 #include <signal.h>
+#include <unistd.h>
 
 #include "apop_timestamp.hpp"
 #include "authorization.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
+#include "login_judge.hpp"
+#include "network_child.hpp"
+#include "privsep_parent.hpp"
 #include "remote_address.hpp"
+#include "remote_checker.hpp"
 #include "settings.hpp"
 
 using namespace postern;
@@ -43,11 +52,53 @@ int exit_code_for(Outcome outcome) {
     return exit_temporary;
 }
 
+// Whatever started popup may have left signals ignored or blocked: an
+// ignored SIGCHLD would make every wait for the checkpassword program fail.
+void reset_signals() {
+    ::signal(SIGCHLD, SIG_DFL);
+    ::signal(SIGPIPE, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+struct Connection {
+    const Settings& settings;
+    std::string remote;
+    std::string timestamp;
+    std::optional<UcspiTls> tls;
+    Writer& out;
+};
+
+// The AUTHORIZATION state, greeting first; the login checks go to `checker`.
+int converse(Connection& c, LoginChecker& checker) {
+    LineReader in(0, max_command_line, /*exact=*/true);
+    Authorization authorization(c.settings, checker, c.remote, c.timestamp, c.tls, in, c.out);
+    authorization.greet();
+    return exit_code_for(authorization.run());
+}
+
+int separated(Connection& c, const NetworkAccount& account, char* const* program) {
+    std::vector<int> keep;
+    if (c.tls) keep = {c.tls->control, c.tls->read, c.tls->write};
+    auto child = start_network_child(account, keep, [&](int records) {
+        RemoteChecker checker(records);
+        return converse(c, checker);
+    });
+    if (!child) {
+        log_event("fork-failed").err(errno);
+        return misconfigured(c.out);
+    }
+    LogRelay session_log("", session_log_budget);
+    LoginJudge judge(c.settings, program, c.remote, &session_log);
+    return serve_network_child(*child, judge, c.tls, c.timestamp, c.settings.auth_timeout_seconds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     log_set_program("postern-popup");
-    ::signal(SIGPIPE, SIG_IGN);
+    reset_signals();
     if (argc < 3 || !valid_host(argv[1]) || !*argv[2]) return usage();
     Writer out(1, 4096);
     Settings settings;
@@ -55,13 +106,16 @@ int main(int argc, char** argv) {
     out.set_timeout_ms(settings.idle_timeout_seconds * 1000);
     set_tcp_nodelay(1);
 
-    std::string remote = remote_address();
-    std::optional<UcspiTls> tls = ucspi_tls_from_env();
-    if (!settings.offer_tls) tls.reset();
-    log_event("connect").kv("remote", remote).kv("stls", tls ? "offered" : "no");
-
-    LineReader in(0, max_command_line, /*exact=*/true);
-    Authorization authorization(settings, argv + 2, remote, make_apop_timestamp(argv[1]), tls, in, out);
-    authorization.greet();
-    return exit_code_for(authorization.run());
+    Connection c{settings, remote_address(), make_apop_timestamp(argv[1]), ucspi_tls_from_env(), out};
+    if (!settings.offer_tls) c.tls.reset();
+    bool privsep = ::geteuid() == 0;
+    std::optional<NetworkAccount> account;
+    if (privsep) {
+        account = find_network_account(settings);
+        if (!account) return misconfigured(out);
+    }
+    log_event("connect").kv("remote", c.remote).kv("stls", c.tls ? "offered" : "no").kv("privsep", privsep ? "yes" : "no");
+    if (privsep) return separated(c, *account, argv + 2);
+    LoginJudge judge(settings, argv + 2, c.remote, nullptr);
+    return converse(c, judge);
 }

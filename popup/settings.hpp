@@ -1,6 +1,7 @@
 // postern-popup's settings, from POSTERN_* variables (envdir style).
 #pragma once
 #include <cstdint>
+#include <string>
 
 namespace postern::popup {
 
@@ -12,6 +13,9 @@ struct Settings {
     int idle_timeout_seconds = 600;    // POSTERN_IDLE_TIMEOUT: one command; RFC 1939's minimum
     unsigned max_attempts = 3;         // POSTERN_MAX_ATTEMPTS: refused logins per connection
     int fail_delay_ms = 2000;          // POSTERN_FAIL_DELAY: a refusal is answered this long after the command
+    // When popup starts as root, the network side runs as this user, chrooted here.
+    std::string popup_user = "nobody";      // POSTERN_POPUP_USER
+    std::string popup_root = "/var/empty";  // POSTERN_POPUP_ROOT
 };
 
 // Fills `settings` from the environment; false (after a log line) when a value is malformed.

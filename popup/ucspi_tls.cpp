@@ -87,11 +87,4 @@ std::string import_tls_facts(UcspiTls& tls) {
     return protocol;
 }
 
-void close_unused_tls(const UcspiTls& tls) {
-    if (tls.control > 3) ::close(tls.control);
-    if (tls.active) return;  // read and write are fds 0 and 1 now
-    for (int fd : {tls.read, tls.write})
-        if (fd > 3) ::close(fd);
-}
-
 }  // namespace postern::popup

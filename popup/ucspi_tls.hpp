@@ -30,8 +30,4 @@ bool start_tls(UcspiTls& tls);
 // value, or "" when the server sent none.
 std::string import_tls_facts(UcspiTls& tls);
 
-// In the child, before exec: the control fd, and the descriptors of a TLS
-// that was offered but not started, are not the next program's business.
-void close_unused_tls(const UcspiTls& tls);
-
 }  // namespace postern::popup

@@ -14,6 +14,7 @@
 #include "popup/apop_timestamp.hpp"
 #include "popup/authorization.hpp"
 #include "popup/checkpassword.hpp"
+#include "popup/login_judge.hpp"
 #include "popup/remote_address.hpp"
 #include "popup/sasl_plain.hpp"
 #include "popup/settings.hpp"
@@ -68,8 +69,8 @@ Session run_session(const std::string& client, const char* script, Settings sett
     test::CapturedOutput out;
     LineReader in(ends[0], max_command_line, true);
     const char* argv[] = {"/bin/sh", "-c", script, nullptr};
-    Authorization authorization(settings, const_cast<char* const*>(argv), "192.0.2.7", "<1.2.3@host>",
-                                std::nullopt, in, out.writer());
+    LoginJudge judge(settings, const_cast<char* const*>(argv), "192.0.2.7", nullptr);
+    Authorization authorization(settings, judge, "192.0.2.7", "<1.2.3@host>", std::nullopt, in, out.writer());
     authorization.greet();
     Outcome outcome = authorization.run();
     ::close(ends[0]);
