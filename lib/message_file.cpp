@@ -64,7 +64,6 @@ namespace {
 MessageSize::Status count_extent(int fd, off_t from, off_t to, std::span<char> buffer, Deadline deadline,
                                  TransmitSizeCounter& counter, int& error) {
     while (from < to) {
-        if (deadline.expired()) return MessageSize::timed_out;
         size_t want = size_t(std::min<off_t>(to - from, off_t(buffer.size())));
         ssize_t n = ::pread(fd, buffer.data(), want, from);
         if (n < 0 && errno == EINTR) continue;
@@ -75,6 +74,7 @@ MessageSize::Status count_extent(int fd, off_t from, off_t to, std::span<char> b
         if (n == 0) break;  // it shrank meanwhile
         counter.feed(std::string_view(buffer.data(), size_t(n)));
         from += n;
+        if (from < to && deadline.expired()) return MessageSize::timed_out;
     }
     return MessageSize::sized;
 }
