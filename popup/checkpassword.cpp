@@ -20,8 +20,14 @@ bool build_checkpassword_input(CheckpasswordInput& input, std::string_view user,
 }
 
 namespace {
+// popup's own stderr, kept (close-on-exec) for this one line: the session's
+// log pipe passes on no line in postern-popup's name.
+int popup_log = 2;
+
 [[noreturn]] void exec_failed(const char* program, const char* at) {
-    log_event("exec-failed").kv("program", program).kv("at", at).err(errno);
+    int error = errno;
+    if (popup_log != 2) ::dup2(popup_log, 2);
+    log_event("exec-failed").kv("program", program).kv("at", at).err(error);
     ::_exit(exit_temporary);
 }
 
@@ -32,12 +38,14 @@ namespace {
 // (ignored signals stay ignored across exec), then PROG runs.
 [[noreturn]] void exec_child(char* const* argv, int pipe_read, const UcspiTls* tls, int log_write) {
     ::signal(SIGPIPE, SIG_DFL);
+    if (log_write >= 0) popup_log = ::fcntl(2, F_DUPFD_CLOEXEC, 4);
     // The write side first: fd 0 may be the same socket as fd 1.
     if (tls && tls->active && tls->read != 0 && (!move_fd(tls->write, 1) || !move_fd(tls->read, 0)))
         exec_failed(argv[0], "tls-fds");
     if (log_write >= 0 && !move_fd(log_write, 2)) exec_failed(argv[0], "fd2");
     if (!move_fd(pipe_read, 3)) exec_failed(argv[0], "fd3");
-    close_fds_from(4);
+    int keep[] = {popup_log};
+    close_fds_from(4, keep);
     ::execvp(argv[0], argv);
     exec_failed(argv[0], "exec");
 }

@@ -55,7 +55,7 @@ expect_eq "-C 2: a third connection from 127.0.0.1 is refused with the message" 
 expect_grep "-C 2: meanwhile 127.0.0.2 is served" '^\+OK 5 ' "$T/s4"
 expect_grep "-C 2: the two from 127.0.0.1 are served" '^\+OK bye' "$T/s1"
 expect_grep "-C 2: (the second too)" '^\+OK bye' "$T/s2"
-expect_grep "-C 2: the refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2$' "$T/source.log"
+expect_grep "-C 2: the refusal is logged" '^postern-tcpserver: refuse remote=127\.0\.0\.1 reason=source-limit count=2/2 source=127\.0\.0\.1/32$' "$T/source.log"
 stop_server "$CHAIN_PID"
 
 # --- 200 sessions from 20 concurrent clients ------------------------------------------------------

@@ -203,7 +203,7 @@ expect_eq "a 300-octet line: -ERR, and the session goes on" "+OK POP3 ready
 -ERR line too long
 +OK
 +OK bye" "$(answers)"
-expect_grep "log: line-too-long" '^postern-popup: line-too-long remote=192\.0\.2\.7 limit=255$' "$T/log"
+expect_grep "log: line-too-long" '^postern-popup(-net)?: line-too-long remote=192\.0\.2\.7 limit=255$' "$T/log"
 exact=$(head -c 248 /dev/zero | tr '\0' y)   # "NOOP " + 248 + CRLF = 255 octets
 popup "NOOP $exact\\r\\nNOOP ${exact}y\\r\\n"
 expect_eq "255 octets pass, 256 do not" "+OK POP3 ready
@@ -213,7 +213,7 @@ reset_log
 (printf 'USER a\r\n'; sleep 2) | POSTERN_IDLE_TIMEOUT=1 timeout 10 "$BIN/postern-popup" h "$H/fake-checkpassword" true \
     >"$T/out" 2>>"$T/log"
 status=$?
-expect_grep "idle time-out: logged" '^postern-popup: timeout remote=192\.0\.2\.7 limit=idle$' "$T/log"
+expect_grep "idle time-out: logged" '^postern-popup(-net)?: timeout remote=192\.0\.2\.7 limit=idle$' "$T/log"
 expect_eq "idle time-out: closed without a response (RFC 1939 autologout)" "+OK POP3 ready
 +OK send PASS" "$(answers)"
 expect_eq "idle time-out: exit 1" 1 "$status"
@@ -221,7 +221,7 @@ reset_log
 (for _ in 1 2 3 4 5 6 7 8 9 10; do printf 'NOOP\r\n'; sleep 0.3; done) |
     POSTERN_AUTH_TIMEOUT=1 timeout 10 "$BIN/postern-popup" h "$H/fake-checkpassword" true >"$T/out" 2>>"$T/log"
 expect_grep "authorization time limit: a busy client is still cut off" \
-    '^postern-popup: timeout remote=192\.0\.2\.7 limit=authorization$' "$T/log"
+    '^postern-popup(-net)?: timeout remote=192\.0\.2\.7 limit=authorization$' "$T/log"
 check "authorization time limit: about 1 s of NOOPs answered ($(grep -c '^+OK$' <(answers)) of 10)" \
     test "$(grep -c '^+OK$' <(answers))" -lt 6
 

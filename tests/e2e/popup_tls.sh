@@ -78,7 +78,7 @@ $capa_after
 +OK stand-in
 +OK got STAT
 +OK got QUIT" "$(answers)"
-expect_grep "log: tls-required" '^postern-popup: tls-required remote=127\.0\.0\.1$' "$T/log"
+expect_grep "log: tls-required" '^postern-popup(-net)?: tls-required remote=127\.0\.0\.1$' "$T/log"
 UCSPITLS='!' session require
 expect_grep "UCSPITLS=! requires TLS as well" '^-ERR STLS first' <(answers)
 

@@ -39,7 +39,10 @@ make_messages 2
 serve_inetd() {
     local name=$1; shift
     PORT=$(free_port)
-    systemd-socket-activate -l "127.0.0.1:$PORT" -a --inetd "$@" >"$T/$name.out" 2>"$T/$name.log" &
+    # systemd-socket-activate passes on only the variables it is told to: the
+    # greeter's chroot folder (tests/run's, as root) must reach the chain.
+    systemd-socket-activate -l "127.0.0.1:$PORT" -a --inetd ${POSTERN_POPUP_ROOT:+-E POSTERN_POPUP_ROOT} "$@" \
+        >"$T/$name.out" 2>"$T/$name.log" &
     on_exit "kill $! 2>/dev/null"
     wait_port "$PORT"
 }
