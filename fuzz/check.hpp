@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,26 @@ inline int& report_fd() {
 
 inline std::string_view as_text(const uint8_t* data, size_t size) {
     return {reinterpret_cast<const char*>(data), size};
+}
+
+// A folder of this run's own, in memory (/dev/shm; /tmp where there is none),
+// removed when the run ends. Its name is kept in a plain array: a string would
+// be destroyed before the exit handler that needs it runs.
+inline const char* scratch_dir() {
+    static char path[64] = "";
+    if (!*path) {
+        for (const char* base : {"/dev/shm", "/tmp"}) {
+            std::snprintf(path, sizeof path, "%s/postern-fuzz.XXXXXX", base);
+            if (::mkdtemp(path)) break;
+            *path = '\0';
+        }
+        if (!*path) invariant_failed("a scratch folder can be made", __FILE__, __LINE__);
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        });
+    }
+    return path;
 }
 
 // The code under test logs to fd 2. While one of these lives, fd 2 is an

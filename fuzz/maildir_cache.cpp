@@ -12,10 +12,8 @@
 //    as stale; from a damaged cache, none is applied;
 //  - a cache written for a list reads back as that list, names and sizes.
 #include <fcntl.h>
-#include <stdlib.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -99,14 +97,8 @@ Reference read_reference(std::string_view text) {
 
 int scratch_maildir() {
     static int fd = [] {
-        char path[] = "/dev/shm/postern-fuzz-cache.XXXXXX";
-        char* dir = ::mkdtemp(path) ? path : nullptr;
-        if (!dir) {
-            std::strcpy(path, "/tmp/postern-fuzz-cache.XXXXXX");
-            dir = ::mkdtemp(path);
-        }
-        FUZZ_CHECK(dir != nullptr);
-        int d = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int d = ::open(fuzz::scratch_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        FUZZ_CHECK(d >= 0);
         for (const char* sub : {"new", "cur", "tmp"}) ::mkdirat(d, sub, 0700);
         return d;
     }();

@@ -14,10 +14,8 @@
 //    for entries; it refuses (and writes nothing) exactly when its new line
 //    would not read back as the same entry.
 #include <fcntl.h>
-#include <stdlib.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -68,13 +66,7 @@ void read_edit(std::string_view line, PasswordEdit& edit) {
 }
 
 const std::string& scratch_file() {
-    static std::string path = [] {
-        char dir[] = "/dev/shm/postern-fuzz-passwd.XXXXXX";
-        char fallback[] = "/tmp/postern-fuzz-passwd.XXXXXX";
-        const char* made = ::mkdtemp(dir) ? dir : ::mkdtemp(fallback);
-        FUZZ_CHECK(made != nullptr);
-        return std::string(made) + "/passwd";
-    }();
+    static const std::string path = std::string(fuzz::scratch_dir()) + "/passwd";
     return path;
 }
 
