@@ -40,14 +40,16 @@ within() { awk -v t="$(cat "$T/$1.time")" -v max="$2" 'BEGIN { exit !(t + 0 <= m
 
 make_maildir good
 printf 'Subject: fine\n\nfine\n' >good/cur/1700000001.good.h:2,
-# jam ID NAME EXPECTED: connects with the Maildir `md` as the case left it;
-# expects the first answer EXPECTED within the bound (and a second), then that
-# the slot is free: a second connection, to the good Maildir, is served.
+# jam ID NAME EXPECTED: connects with the Maildir `md` and the serve script as
+# the case left them; expects the first answer EXPECTED within the bound (and a
+# second), then that the slot is free: a second connection, to the good
+# Maildir and a plain postern-pop3d, is served.
 jam() {
     connect "$1"
     expect_eq "$2: answered" "$3" "$(head -n 1 "$T/$1.out")"
     check "$2: within ${bound} s and a second (took $(cat "$T/$1.time") s)" within "$1" $((bound + 1))
     ln -sfn good md
+    serve "$pop3d" md
     connect "$1-next"
     expect_eq "$2: the slot is free, the next connection is served" "+OK maildrop has 1 messages (23 octets)" \
         "$(head -n 1 "$T/$1-next.out")"
@@ -81,7 +83,6 @@ serve python3 "$E2E/helpers/without_landlock.py" "$pop3d" md
 ln -sfn zero md
 jam zero-unconfined "a symlink to /dev/zero, without Landlock" "+OK maildrop has 0 messages (0 octets)"
 expect_grep "it is logged as no regular file" '^postern-pop3d: message-not-regular file=1700000001\.zero\.h:2,$' "$T/jam.log"
-serve "$pop3d" md
 
 if truncate -s 1T "$SPARSE_DIR/probe" 2>/dev/null; then
     rm -f "$SPARSE_DIR/probe"
@@ -114,7 +115,6 @@ serve env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f
     -e trace=lseek -e inject=lseek:delay_enter=2200000:when=1 "$pop3d" md
 jam slow "a scan past POSTERN_SCAN_TIMEOUT" "-ERR [SYS/TEMP] the maildrop took too long to open, try again later"
 expect_grep "it is logged" '^postern-pop3d: scan-timeout user=.* maildir=md at=sizes seconds=2 sized-from-files=1$' "$T/jam.log"
-serve "$pop3d" md
 ln -sfn slow md
 connect slow-again
 expect_eq "the next session is served" "+OK maildrop has 3 messages (60 octets)" "$(head -n 1 "$T/slow-again.out")"
