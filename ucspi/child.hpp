@@ -3,13 +3,12 @@
 // per-source limit, set the UCSPI environment, put the socket on fd 0 and 1,
 // and exec. It exits instead at the first of those that fails.
 #pragma once
-#include <signal.h>
-
 #include <vector>
 
 #include "ip_address.hpp"
 #include "options.hpp"
 #include "rules.hpp"
+#include "signals.hpp"
 
 namespace postern::ucspi {
 
@@ -19,7 +18,7 @@ constexpr int exit_child_refused = 100;
 struct ChildSetup {
     const Options& options;
     const std::vector<Rule>& rules;
-    const sigset_t& ignored_signals;  // what the server ignores, for the child to undo
+    IgnoredSignals ignored_signals;  // what the server ignores, for the child to undo
     int connection;
     int admission_fd;  // behind a proxy: where to ask about the per-source limit; else -1
     Endpoint peer;

@@ -1,6 +1,7 @@
 #include "signals.hpp"
 
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace postern::ucspi {
@@ -24,14 +25,39 @@ bool set_disposition(int signo, void (*handler)(int)) {
     return ::sigaction(signo, &action, nullptr) == 0;
 }
 
-// glibc keeps a few real-time signals for itself: sigaction refuses them, and they are skipped.
-sigset_t ignored_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signo = 1; signo < NSIG; ++signo) {
-        struct sigaction action {};
-        if (::sigaction(signo, nullptr, &action) == 0 && action.sa_handler == SIG_IGN) sigaddset(&set, signo);
-    }
+// glibc keeps the real-time signals below SIGRTMIN for itself and its
+// sigaction refuses them, yet whatever started the server may have left them
+// ignored, and exec keeps that: the kernel's own call reads and resets them.
+struct KernelSigaction {  // the kernel's layout, not glibc's
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+};
+
+bool reserved_by_libc(int signo) { return signo >= 32 && signo < SIGRTMIN; }
+
+bool kernel_ignores(int signo) {
+    KernelSigaction old{};
+    return ::syscall(SYS_rt_sigaction, signo, nullptr, &old, sizeof old.mask) == 0 && old.handler == SIG_IGN;
+}
+
+void kernel_default(int signo) {
+    KernelSigaction action{};
+    action.handler = SIG_DFL;
+    (void)::syscall(SYS_rt_sigaction, signo, &action, nullptr, sizeof action.mask);
+}
+
+bool ignores(int signo) {
+    if (reserved_by_libc(signo)) return kernel_ignores(signo);
+    struct sigaction action {};
+    return ::sigaction(signo, nullptr, &action) == 0 && action.sa_handler == SIG_IGN;
+}
+
+IgnoredSignals ignored_signals() {
+    IgnoredSignals set = 0;
+    for (int signo = 1; signo < NSIG; ++signo)
+        if (ignores(signo)) set |= signal_bit(signo);
     return set;
 }
 
@@ -59,9 +85,12 @@ PendingSignals read_signals(int fd) {
     return pending;
 }
 
-void reset_child_signals(const sigset_t& ignored) {
+void reset_child_signals(IgnoredSignals ignored) {
     for (int signo = 1; signo < NSIG; ++signo)
-        if (sigismember(&ignored, signo) == 1) set_disposition(signo, SIG_DFL);
+        if (ignored & signal_bit(signo)) {
+            if (reserved_by_libc(signo)) kernel_default(signo);
+            else set_disposition(signo, SIG_DFL);
+        }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

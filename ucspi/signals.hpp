@@ -11,9 +11,15 @@
 
 namespace postern::ucspi {
 
+// One bit a signal (signo - 1): glibc's sigset_t functions refuse the
+// signals it reserves, which may be ignored all the same.
+using IgnoredSignals = unsigned long long;
+static_assert(NSIG - 1 <= 64);
+constexpr IgnoredSignals signal_bit(int signo) { return 1ULL << (signo - 1); }
+
 struct ServerSignals {
     Fd fd;
-    sigset_t ignored;  // every signal ignored in the server, SIGPIPE included: its children undo them
+    IgnoredSignals ignored = 0;  // every signal ignored in the server, SIGPIPE included: its children undo them
 };
 
 // SIGCHLD, SIGHUP, SIGTERM and SIGINT at their defaults and blocked, read on
@@ -26,6 +32,6 @@ struct PendingSignals {
 PendingSignals read_signals(int fd);
 
 // In a new child, before anything else: every signal at its default, none blocked.
-void reset_child_signals(const sigset_t& ignored);
+void reset_child_signals(IgnoredSignals ignored);
 
 }  // namespace postern::ucspi

@@ -411,9 +411,15 @@ fi
 # bash's `trap '' CHLD` does not reliably leave SIGCHLD ignored across exec, so
 # a small python3 wrapper sets the state and execs the server.
 cat >"$T/hostile.py" <<'PY'
-import os, signal, sys
+import ctypes, os, signal, sys
 for s in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGALRM):
     signal.signal(s, signal.SIG_IGN)
+# Signals 32 and 33, which glibc keeps for itself and whose sigaction refuses
+# them, ignored through the kernel's call, as some service managers leave them.
+rt_sigaction = {"x86_64": 13, "aarch64": 134}[os.uname().machine]
+ignore = (ctypes.c_ulong * 4)(1, 0, 0, 0)  # handler SIG_IGN, flags, restorer, mask
+for s in (32, 33):
+    assert ctypes.CDLL(None, use_errno=True).syscall(rt_sigaction, s, ignore, None, 8) == 0
 signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
 os.execv(sys.argv[1], sys.argv[1:])
 PY
