@@ -88,11 +88,17 @@ check:
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run
 
+# postern-popup started as root chroots its network side into POPUP_ROOT: an
+# empty folder of root's that nobody else may write. An existing one is left as
+# it is (postern-popup refuses an unsafe one, and says why).
+POPUP_ROOT = /var/empty
+
 install: all
 	@for p in $(BUILT_PROGRAMS); do \
 	  install -D -m 755 $(BUILD)/bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p || exit 1; done
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/} || exit 1; done
+	@test -d $(DESTDIR)$(POPUP_ROOT) || install -d -m 755 $(DESTDIR)$(POPUP_ROOT)
 
 clean:
 	rm -rf build
