@@ -64,7 +64,11 @@ listener_options="-1 -H -R -l 0 -c 200 -b 100"
 start_listener() {
     local name=$1 program=$2 out=$B/$(basename "$2").port port
     rm -f "$out"
-    "$program" $listener_options 127.0.0.1 0 $(postern_chain) > "$out" 2>> "$B/logs/$(basename "$program").log" &
+    # As root, postern-popup chroots its network side into an empty folder of
+    # root's: one of the bench's own, not the system's /var/empty.
+    mkdir -p "$B/popup-root" && chmod 755 "$B/popup-root" || die "cannot make $B/popup-root"
+    POSTERN_POPUP_ROOT=$B/popup-root "$program" $listener_options 127.0.0.1 0 $(postern_chain) \
+        > "$out" 2>> "$B/logs/$(basename "$program").log" &
     eval "PID_$name=\$!"
     on_exit "kill $! 2>/dev/null"
     port=$(wait_file_line "$out") || die "$program did not print its port"

@@ -45,11 +45,13 @@ std::nullopt_t unusable(const char* reason, std::string_view value) {
     return std::nullopt;
 }
 
-// A directory only root can change: anyone else could put a world in it.
-bool safe_root(const std::string& path) {
+// What is wrong with the chroot folder, if anything. It must be a directory
+// only root can change: anyone else could put a world in it.
+const char* root_folder_problem(const std::string& path) {
     struct stat st{};
-    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
-           (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return "no-root-folder";
+    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) return "unsafe-root";
+    return nullptr;
 }
 }  // namespace
 
@@ -72,7 +74,7 @@ std::optional<NetworkAccount> find_network_account(const Settings& settings) {
     auto account = passwd_entry(*text, settings.popup_user);
     if (!account) return unusable("no-such-user", settings.popup_user);
     if (account->uid == 0 || account->gid == 0) return unusable("root-account", settings.popup_user);
-    if (!safe_root(settings.popup_root)) return unusable("unsafe-root", settings.popup_root);
+    if (auto problem = root_folder_problem(settings.popup_root)) return unusable(problem, settings.popup_root);
     account->root = settings.popup_root;
     return account;
 }

@@ -89,7 +89,7 @@ done
 
 # Settings the separation refuses: the client hears "try later".
 mkdir -m 777 "$T/open"
-for setting in "POSTERN_POPUP_ROOT=$T/open unsafe-root" "POSTERN_POPUP_ROOT=$T/none unsafe-root" \
+for setting in "POSTERN_POPUP_ROOT=$T/open unsafe-root" "POSTERN_POPUP_ROOT=$T/none no-root-folder" \
     "POSTERN_POPUP_USER=no-such-user-here no-such-user" "POSTERN_POPUP_USER=root root-account"; do
     set -- $setting
     env "$1" "$BIN/postern-popup" h "$T/forger" < <(printf 'USER a\r\n') >"$T/out" 2>"$T/log.bad"
