@@ -13,6 +13,7 @@
 #include "exit_code.hpp"
 #include "log.hpp"
 #include "password_file_lookup.hpp"
+#include "remote_address.hpp"
 #include "request.hpp"
 #include "settings.hpp"
 #include "system_account.hpp"
@@ -24,7 +25,10 @@ namespace {
 
 constexpr int input_timeout_seconds = 60;
 
-std::string_view remote() { return env_get("TCPREMOTEIP").value_or(""); }
+const std::string& remote() {
+    static const std::string address = remote_address();
+    return address;
+}
 
 int usage() {
     log_event("usage").kv("expected", "postern-checkpass PROG [ARGS...]");

@@ -31,6 +31,7 @@ Outcome Authorization::run() {
         ReadStatus status = in_.read_line(line, next_read_deadline());
         if (status == ReadStatus::line) {
             if (tls_ && tls_->active && tls_->control >= 0) checker_.tls_running(*tls_);  // facts not read yet
+            handshake_unconfirmed_ = false;
             dispatch(line);
             in_.wipe_consumed_input();  // the line may have carried a password
         } else if (status == ReadStatus::too_long) {
@@ -84,8 +85,12 @@ void Authorization::timed_out() {
     end_ = Outcome::timeout;
 }
 
+// Ended before a line came through TLS: the handshake failed, or the TLS
+// server gave up (s6-tlsd logs why, and closes the pipes).
 void Authorization::client_left(ReadStatus status) {
-    log_event("disconnect").kv("remote", remote_).kv("reason", status == ReadStatus::eof ? "eof" : "error");
+    const char* reason = status == ReadStatus::eof ? "eof" : "error";
+    if (handshake_unconfirmed_) log_event("tls-failed").kv("remote", remote_).kv("reason", reason);
+    else log_event("disconnect").kv("remote", remote_).kv("reason", reason);
     end_ = Outcome::client_left;
 }
 

@@ -75,6 +75,7 @@ private:
     Writer& out_;
     Deadline auth_deadline_;
     std::string user_;                              // from USER, until PASS
+    bool handshake_unconfirmed_ = false;            // after STLS, until a line comes through TLS
     std::optional<Outcome> end_;
 };
 

@@ -115,7 +115,7 @@ void Authorization::stls(std::string_view args) {
     ok("begin TLS negotiation");
     if (!out_.flush()) return client_left(ReadStatus::error);
     if (!start_tls(*tls_)) {
-        log_event("tls-failed").kv("remote", remote_).err(errno);
+        log_event("tls-failed").kv("remote", remote_).kv("reason", "start").err(errno);
         end_ = Outcome::temporary_failure;
         return;
     }
@@ -124,6 +124,7 @@ void Authorization::stls(std::string_view args) {
     in_.set_fd(0);
     out_.set_fd(1);
     user_.clear();
+    handshake_unconfirmed_ = true;
 }
 
 void Authorization::noop(std::string_view) { ok(""); }

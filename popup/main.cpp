@@ -14,6 +14,7 @@
 
 #include "apop_timestamp.hpp"
 #include "authorization.hpp"
+#include "env.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
 #include "login_judge.hpp"
@@ -22,6 +23,7 @@
 #include "remote_address.hpp"
 #include "remote_checker.hpp"
 #include "settings.hpp"
+#include "tls_in_front.hpp"
 
 using namespace postern;
 using namespace postern::popup;
@@ -78,11 +80,25 @@ int converse(Connection& c, LoginChecker& checker) {
     return exit_code_for(authorization.run());
 }
 
+// The programs after popup find the client in TCPREMOTEIP, even where popup
+// found it elsewhere (SSLREMOTEIP, REMOTE_ADDR, the socket before STLS).
+void pass_on_remote_address(const std::string& remote) {
+    auto set = env_get("TCPREMOTEIP");
+    if (!remote.empty() && (!set || set->empty())) ::setenv("TCPREMOTEIP", remote.c_str(), 1);
+}
+
+void log_connect(const Connection& c, const std::optional<TlsInFront>& front, bool privsep) {
+    auto line = log_event("connect");
+    line.kv("remote", c.remote).kv("stls", c.tls && !c.tls->active ? "offered" : "no");
+    line.kv("privsep", privsep ? "yes" : "no").kv("tls", front ? "yes" : "no");
+    if (front) line.kv("tls-by", front->by).kv("protocol", front->protocol);
+}
+
 int separated(Connection& c, const NetworkAccount& account, char* const* program) {
     std::vector<int> keep;
     if (c.tls) keep = {c.tls->control, c.tls->read, c.tls->write};
     auto child = start_network_child(account, keep, [&](int records) {
-        RemoteChecker checker(records);
+        RemoteChecker checker(records, c.tls && c.tls->active);
         return converse(c, checker);
     });
     if (!child) {
@@ -107,14 +123,18 @@ int main(int argc, char** argv) {
     set_tcp_nodelay(1);
 
     Connection c{settings, remote_address(), make_apop_timestamp(argv[1]), ucspi_tls_from_env(), out};
+    auto front = tls_in_front(settings.tls_terminated, c.tls.has_value());
     if (!settings.offer_tls) c.tls.reset();
+    if (front) c.tls = tls_from_start();
+    unset_tls_server_settings();
+    pass_on_remote_address(c.remote);
     bool privsep = ::geteuid() == 0;
     std::optional<NetworkAccount> account;
     if (privsep) {
         account = find_network_account(settings);
         if (!account) return misconfigured(out);
     }
-    log_event("connect").kv("remote", c.remote).kv("stls", c.tls ? "offered" : "no").kv("privsep", privsep ? "yes" : "no");
+    log_connect(c, front, privsep);
     if (privsep) return separated(c, *account, argv + 2);
     LoginJudge judge(settings, argv + 2, c.remote, nullptr);
     return converse(c, judge);

@@ -7,7 +7,8 @@ namespace postern::popup {
 
 class RemoteChecker final : public LoginChecker {
 public:
-    explicit RemoteChecker(int records) : records_(records) {}
+    // `tls`: the connection was TLS from its start.
+    RemoteChecker(int records, bool tls) : records_(records), tls_(tls) {}
 
     Verdict check(const LoginRequest& request, const UcspiTls* tls) override;
     Verdict refuse(const LoginRequest& request) override;
@@ -18,7 +19,7 @@ private:
     Verdict ask(int kind, const LoginRequest& request);
 
     int records_;
-    bool tls_ = false;
+    bool tls_;
 };
 
 }  // namespace postern::popup

@@ -18,6 +18,7 @@ bool read_text_setting(const char* name, std::string& into) {
 bool read_settings(Settings& settings) {
     if (!read_flag_setting("POSTERN_APOP", settings.apop)) return false;
     if (!read_flag_setting("POSTERN_REQUIRE_TLS", settings.require_tls)) return false;
+    if (!read_flag_setting("POSTERN_TLS_TERMINATED", settings.tls_terminated)) return false;
     if (!read_number_setting("POSTERN_AUTH_TIMEOUT", settings.auth_timeout_seconds, 1, 86400)) return false;
     if (!read_number_setting("POSTERN_IDLE_TIMEOUT", settings.idle_timeout_seconds, 1, 86400)) return false;
     if (!read_number_setting("POSTERN_MAX_ATTEMPTS", settings.max_attempts, 1, 100)) return false;

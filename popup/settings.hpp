@@ -9,6 +9,7 @@ struct Settings {
     bool apop = false;                 // POSTERN_APOP: show the timestamp, accept APOP
     bool require_tls = false;          // POSTERN_REQUIRE_TLS, or UCSPITLS="!"
     bool offer_tls = true;             // false when UCSPITLS="-"
+    bool tls_terminated = false;       // POSTERN_TLS_TERMINATED: TLS ended in front of us (stunnel, HAProxy)
     int auth_timeout_seconds = 1200;   // POSTERN_AUTH_TIMEOUT: the whole AUTHORIZATION state
     int idle_timeout_seconds = 600;    // POSTERN_IDLE_TIMEOUT: one command; RFC 1939's minimum
     unsigned max_attempts = 3;         // POSTERN_MAX_ATTEMPTS: refused logins per connection

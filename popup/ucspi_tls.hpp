@@ -14,6 +14,10 @@ struct UcspiTls {
     bool active = false;
 };
 
+// A connection that is TLS from its first byte (tls_in_front.hpp): popup
+// reads and writes fds 0 and 1 as they are, and never offers STLS.
+inline UcspiTls tls_from_start() { return UcspiTls{-1, 0, 1, true}; }
+
 // The descriptors from SSLCTLFD, SSLREADFD and SSLWRITEFD when all three name
 // open descriptors; nullopt otherwise. The variables are removed, so the
 // programs after popup do not see descriptors they do not have.

@@ -65,13 +65,13 @@ void learn_client_from_proxy(const ChildSetup& s, ConnectionFacts& facts, Deadli
     if (!read.header.use_real_endpoints) {
         facts.remote = read.header.source;
         facts.local = read.header.destination;
+        facts.client_tls = read.header.client_tls;
     }
-    if (s.options.verbosity != Verbosity::quiet)
-        log_event("proxy")
-            .kv("pid", ::getpid())
-            .kv("remote", format_ip(facts.remote.address))
-            .kv("port", facts.remote.port)
-            .kv("via", format_ip(s.peer.address));
+    if (s.options.verbosity == Verbosity::quiet) return;
+    auto line = log_event("proxy");
+    line.kv("pid", ::getpid()).kv("remote", format_ip(facts.remote.address)).kv("port", facts.remote.port);
+    line.kv("via", format_ip(s.peer.address));
+    if (facts.client_tls) line.kv("tls", *facts.client_tls);
 }
 
 void learn_host_names(const Options& options, ConnectionFacts& facts) {

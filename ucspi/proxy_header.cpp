@@ -1,5 +1,6 @@
 #include "proxy_header.hpp"
 
+#include <cctype>
 #include <cstring>
 
 #include "env.hpp"
@@ -87,6 +88,45 @@ ProxyHeader v2_addresses(const unsigned char* p, bool v6) {
     return h;
 }
 
+// The v2 TLVs after the addresses: type, 16-bit length, value. PP2_TYPE_SSL
+// holds a client flags byte (PP2_CLIENT_SSL set when the client used TLS), a
+// 32-bit verify result, then sub-TLVs, among them PP2_SUBTYPE_SSL_VERSION. A
+// TLV that runs past the header ends the look: the addresses still stand.
+constexpr unsigned char pp2_type_ssl = 0x20, pp2_subtype_ssl_version = 0x21, pp2_client_ssl = 0x01;
+constexpr size_t max_tls_version = 32;
+
+std::optional<std::string_view> find_tlv(std::string_view tlvs, unsigned char type) {
+    while (tlvs.size() >= 3) {
+        auto* p = reinterpret_cast<const unsigned char*>(tlvs.data());
+        size_t length = big_endian16(p + 1);
+        if (tlvs.size() < 3 + length) return std::nullopt;
+        if (p[0] == type) return tlvs.substr(3, length);
+        tlvs.remove_prefix(3 + length);
+    }
+    return std::nullopt;
+}
+
+// Only a short plain word goes into the environment.
+std::string tls_version_word(std::optional<std::string_view> version) {
+    if (!version || version->empty() || version->size() > max_tls_version) return "unknown";
+    for (char c : *version)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return "unknown";
+    return std::string(*version);
+}
+
+std::optional<std::string> client_tls(std::string_view tlvs) {
+    auto ssl = find_tlv(tlvs, pp2_type_ssl);
+    if (!ssl || ssl->size() < 5 || !(static_cast<unsigned char>((*ssl)[0]) & pp2_client_ssl)) return std::nullopt;
+    return tls_version_word(find_tlv(ssl->substr(5), pp2_subtype_ssl_version));
+}
+
+ProxyHeader v2_proxied(std::string_view data, size_t length, bool v6) {
+    size_t addresses = v6 ? 36 : 12;
+    ProxyHeader h = v2_addresses(reinterpret_cast<const unsigned char*>(data.data()) + 16, v6);
+    h.client_tls = client_tls(data.substr(16 + addresses, length - 16 - addresses));
+    return h;
+}
+
 ProxyParse parse_v2(std::string_view data) {
     if (data.size() < 16) return {};
     auto* p = reinterpret_cast<const unsigned char*>(data.data());
@@ -97,8 +137,8 @@ ProxyParse parse_v2(std::string_view data) {
     if (length > max_proxy_header) return invalid("v2 header longer than the limit");
     if (data.size() < length) return {};
     if (command == 0 || p[13] == 0x00) return complete(length, ProxyHeader{});  // LOCAL, or UNSPEC
-    if (p[13] == 0x11 && length >= 16 + 12) return complete(length, v2_addresses(p + 16, false));
-    if (p[13] == 0x21 && length >= 16 + 36) return complete(length, v2_addresses(p + 16, true));
+    if (p[13] == 0x11 && length >= 16 + 12) return complete(length, v2_proxied(data, length, false));
+    if (p[13] == 0x21 && length >= 16 + 36) return complete(length, v2_proxied(data, length, true));
     if (p[13] == 0x11 || p[13] == 0x21) return invalid("v2 length too short for its addresses");
     return invalid("v2 family is not TCP over IPv4 or IPv6");
 }

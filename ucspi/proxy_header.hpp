@@ -6,6 +6,8 @@
 // may consume them all without eating into the client's data.
 #pragma once
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "ip_address.hpp"
@@ -20,6 +22,9 @@ struct ProxyHeader {
     // LOCAL, UNKNOWN or an unspecified family: the connection's own endpoints stand.
     bool use_real_endpoints = true;
     Endpoint source, destination;
+    // v2's SSL TLV (HAProxy's send-proxy-v2-ssl): the client came over TLS,
+    // which the proxy ended; its version ("TLSv1.3"), or "unknown".
+    std::optional<std::string> client_tls;
 };
 
 enum class ProxyStatus { incomplete, complete, invalid };

@@ -23,6 +23,9 @@ bool apply_environment(const ConnectionFacts& facts, const Rule* rule) {
         int r = v.value ? ::setenv(v.name, v.value->c_str(), 1) : ::unsetenv(v.name);
         if (r != 0) return false;
     }
+    if (facts.client_tls &&
+        (::setenv("POSTERN_TLS_TERMINATED", "1", 1) != 0 || ::setenv("SSL_PROTOCOL", facts.client_tls->c_str(), 1) != 0))
+        return false;
     if (rule)
         for (const EnvSetting& s : rule->env)
             if (::setenv(s.name.c_str(), s.value.c_str(), 1) != 0) return false;

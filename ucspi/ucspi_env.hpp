@@ -16,6 +16,7 @@ struct ConnectionFacts {
     Endpoint local, remote;
     std::optional<std::string> local_host, remote_host;
     size_t from_source = 1;
+    std::optional<std::string> client_tls;  // a PROXY v2 header's word that TLS ended at the proxy
 };
 
 struct Variable {
@@ -25,7 +26,9 @@ struct Variable {
 
 std::vector<Variable> ucspi_variables(const ConnectionFacts& facts);
 
-// Sets the UCSPI variables, then the rule's own (which may override them).
+// Sets the UCSPI variables; POSTERN_TLS_TERMINATED=1 and SSL_PROTOCOL when a
+// proxy ended TLS for the client (postern-popup then counts the connection
+// as TLS); then the rule's own variables, which may override them.
 bool apply_environment(const ConnectionFacts& facts, const Rule* rule);
 
 }  // namespace postern::ucspi

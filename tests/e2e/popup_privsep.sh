@@ -42,7 +42,7 @@ SH
 chmod 755 "$T/forger" "$T/fds"
 
 printf 'USER a\r\nPASS b\r\nQUIT\r\n' | "$BIN/postern-popup" h "$T/forger" >"$T/out" 2>"$T/log"
-expect_grep "as root: connect says privsep=yes" '^postern-popup: connect remote=192\.0\.2\.7 stls=no privsep=yes$' "$T/log"
+expect_grep "as root: connect says privsep=yes" '^postern-popup: connect remote=192\.0\.2\.7 stls=no privsep=yes tls=no$' "$T/log"
 expect_grep "the session's answer reaches the client" '^\+OK served' "$T/out"
 expect_grep "the login-ok line is the parent's" '^postern-popup: login-ok user=a remote=192\.0\.2\.7 mech=user tls=no$' "$T/log"
 expect_grep "a line in the session's own name is passed on as written" '^postern-pop3d: relayed as written$' "$T/log"
@@ -52,7 +52,7 @@ expect_grep "fail2ban's filter matches none of the forged refusals" '^Lines: [0-
 
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN/postern-popup" h "$T/forger" \
     < <(printf 'USER a\r\nPASS b\r\n') >"$T/out" 2>"$T/log.nobody"
-expect_grep "not root: one process, privsep=no" '^postern-popup: connect remote=192\.0\.2\.7 stls=no privsep=no$' "$T/log.nobody"
+expect_grep "not root: one process, privsep=no" '^postern-popup: connect remote=192\.0\.2\.7 stls=no privsep=no tls=no$' "$T/log.nobody"
 expect_grep "and the session still runs" '^\+OK served' "$T/out"
 
 # The root parent reads only its child's record socket and log pipe; the

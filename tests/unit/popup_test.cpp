@@ -11,13 +11,14 @@
 
 #include "capture.hpp"
 #include "line_reader.hpp"
+#include "remote_address.hpp"
 #include "popup/apop_timestamp.hpp"
 #include "popup/authorization.hpp"
 #include "popup/checkpassword.hpp"
 #include "popup/login_judge.hpp"
-#include "popup/remote_address.hpp"
 #include "popup/sasl_plain.hpp"
 #include "popup/settings.hpp"
+#include "popup/tls_in_front.hpp"
 
 using namespace postern;
 using namespace postern::popup;
@@ -151,13 +152,54 @@ TEST_CASE("APOP timestamp: unique, RFC 1939 form", "[popup]") {
     CHECK_FALSE(valid_host(std::string(max_host_length + 1, 'h')));
 }
 
-TEST_CASE("remote address: TCPREMOTEIP, then REMOTE_ADDR", "[popup]") {
+TEST_CASE("remote address: TCPREMOTEIP, then SSLREMOTEIP, then REMOTE_ADDR", "[popup]") {
     ScopedEnv env;
     env.set("TCPREMOTEIP", "192.0.2.7");
+    env.set("SSLREMOTEIP", "203.0.113.5");
     env.set("REMOTE_ADDR", "198.51.100.1");
     CHECK(remote_address() == "192.0.2.7");
     env.set("TCPREMOTEIP", nullptr);
+    CHECK(remote_address() == "203.0.113.5");
+    env.set("SSLREMOTEIP", "");
     CHECK(remote_address() == "198.51.100.1");
+}
+
+TEST_CASE("TLS in front: a TLS server's facts or the administrator's word", "[popup]") {
+    ScopedEnv env;
+    env.set("SSL_PROTOCOL", nullptr);
+    env.set("PROTO", "TCP");
+    CHECK_FALSE(tls_in_front(false, false));
+    env.set("SSL_PROTOCOL", "TLSv1.3");  // s6-tlsd
+    auto front = tls_in_front(false, false);
+    REQUIRE(front);
+    CHECK(std::string(front->by) == "server");
+    CHECK(front->protocol == "TLSv1.3");
+    CHECK_FALSE(tls_in_front(false, true));  // UCSPI-TLS descriptors: cleartext until STLS
+    env.set("SSL_PROTOCOL", nullptr);
+    env.set("PROTO", "SSL");  // sslserver without -s
+    front = tls_in_front(false, false);
+    REQUIRE(front);
+    CHECK(front->protocol == "unknown");
+    CHECK_FALSE(tls_in_front(false, true));  // sslserver -n sets PROTO=SSL before any handshake
+    env.set("PROTO", "TCP");
+    front = tls_in_front(true, true);  // stunnel in front, whatever follows
+    REQUIRE(front);
+    CHECK(std::string(front->by) == "terminator");
+}
+
+TEST_CASE("the TLS server's settings do not reach the programs after popup", "[popup]") {
+    ScopedEnv env;
+    for (const char* name : {"CERTFILE", "KEYFILE", "CAFILE", "CADIR", "TLS_UID", "TLS_GID", "KEYPASS", "CIPHERS",
+                             "KEYFILE:mail.example", "CERTFILE:mail.example"})
+        env.set(name, "x");
+    env.set("SSL_PROTOCOL", "TLSv1.3");
+    env.set("KEYFILES", "kept");
+    unset_tls_server_settings();
+    for (const char* name : {"CERTFILE", "KEYFILE", "CAFILE", "CADIR", "TLS_UID", "TLS_GID", "KEYPASS", "CIPHERS",
+                             "KEYFILE:mail.example", "CERTFILE:mail.example"})
+        CHECK(::getenv(name) == nullptr);
+    CHECK(std::string(::getenv("SSL_PROTOCOL")) == "TLSv1.3");
+    CHECK(std::string(::getenv("KEYFILES")) == "kept");
 }
 
 TEST_CASE("settings: defaults, values, malformed", "[popup]") {

@@ -156,6 +156,38 @@ TEST_CASE("PROXY v2: TCP over IPv4 and IPv6, with TLVs skipped") {
     CHECK(p.header.destination.port == 995);
 }
 
+// PP2_TYPE_SSL: client flags, 32-bit verify, then the sub-TLVs.
+std::string ssl_tlv(int client, const std::string& sub_tlvs) {
+    std::string value = bytes({client, 0, 0, 0, 0}) + sub_tlvs;
+    return bytes({0x20, int(value.size() >> 8), int(value.size() & 0xff)}) + value;
+}
+
+TEST_CASE("PROXY v2: the SSL TLV says whether the client came over TLS, and its version") {
+    std::string noop = bytes({0x04, 0x00, 0x01, 0});
+    std::string version = bytes({0x21, 0x00, 0x07}) + "TLSv1.3";
+    std::string cipher = bytes({0x23, 0x00, 0x06}) + "AES128";
+    ProxyParse p = parse(v2(0x21, 0x11, v4_body + noop + ssl_tlv(0x05, cipher + version)));
+    REQUIRE(p.status == ProxyStatus::complete);
+    REQUIRE(p.header.client_tls);
+    CHECK(*p.header.client_tls == "TLSv1.3");
+    CHECK(format_ip(p.header.source.address) == "192.0.2.7");
+
+    p = parse(v2(0x21, 0x11, v4_body + ssl_tlv(0x01, "")));
+    REQUIRE(p.header.client_tls);
+    CHECK(*p.header.client_tls == "unknown");
+    p = parse(v2(0x21, 0x11, v4_body + ssl_tlv(0x01, bytes({0x21, 0x00, 0x04}) + "a b\n")));
+    REQUIRE(p.header.client_tls);
+    CHECK(*p.header.client_tls == "unknown");  // nothing but a plain word reaches the environment
+
+    CHECK_FALSE(parse(v2(0x21, 0x11, v4_body + ssl_tlv(0x00, version))).header.client_tls);  // a plain client
+    CHECK_FALSE(parse(v2(0x21, 0x11, v4_body)).header.client_tls);
+    // A TLV that runs past the header: no TLS claimed, the addresses stand.
+    p = parse(v2(0x21, 0x11, v4_body + bytes({0x20, 0x00, 0x09, 0x01})));
+    REQUIRE(p.status == ProxyStatus::complete);
+    CHECK_FALSE(p.header.client_tls);
+    CHECK(format_ip(p.header.source.address) == "192.0.2.7");
+}
+
 TEST_CASE("PROXY v2: LOCAL and UNSPEC keep the real endpoints") {
     ProxyParse p = parse(v2(0x20, 0x00, ""));
     REQUIRE(p.status == ProxyStatus::complete);

@@ -5,7 +5,7 @@
 #include "env.hpp"
 #include "ip_address.hpp"
 
-namespace postern::popup {
+namespace postern {
 
 namespace {
 // inetd's way: the socket on fd 0. An IPv4 client on a dual-stack socket is shown as IPv4.
@@ -19,9 +19,9 @@ std::string peer_of_stdin() {
 }  // namespace
 
 std::string remote_address() {
-    for (const char* name : {"TCPREMOTEIP", "REMOTE_ADDR"})
+    for (const char* name : {"TCPREMOTEIP", "SSLREMOTEIP", "REMOTE_ADDR"})
         if (auto value = env_get(name); value && !value->empty()) return std::string(*value);
     return peer_of_stdin();
 }
 
-}  // namespace postern::popup
+}  // namespace postern
