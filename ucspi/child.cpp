@@ -1,9 +1,12 @@
 #include "child.hpp"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <string_view>
 
 #include "admission.hpp"
 #include "exit_code.hpp"
@@ -11,6 +14,7 @@
 #include "log.hpp"
 #include "log_words.hpp"
 #include "proxy_read.hpp"
+#include "rules_cdb.hpp"
 #include "signals.hpp"
 #include "ucspi_env.hpp"
 #include "writer.hpp"
@@ -32,10 +36,26 @@ Endpoint local_endpoint(int fd, const Endpoint& fallback) {
     _exit(exit_child_refused);
 }
 
-[[noreturn]] void denied(const ChildSetup& s, const ConnectionFacts& facts, const Rule& rule) {
-    if (s.options.verbosity != Verbosity::quiet)
-        log_event("deny").kv("pid", ::getpid()).kv("remote", format_ip(facts.remote.address)).kv("rule", rule.line);
+// A cdb rule is named by its key, a text rule by its line.
+[[noreturn]] void denied(const ChildSetup& s, const ConnectionFacts& facts, const Verdict& verdict) {
+    if (s.options.verbosity != Verbosity::quiet) {
+        auto line = log_event("deny");
+        line.kv("pid", ::getpid()).kv("remote", format_ip(facts.remote.address));
+        if (verdict.key) line.kv("key", *verdict.key);
+        else line.kv("rule", verdict.rule.line);
+    }
     _exit(exit_child_refused);
+}
+
+// As tcpserver, which drops the connection when it cannot read its rules.
+[[noreturn]] void rules_unreadable(const ChildSetup& s, const Verdict& verdict) {
+    log_event("rules-failed").kv("pid", ::getpid()).kv("file", s.options.rules_file).kv("reason", dashed(verdict.why));
+    _exit(exit_temporary);
+}
+
+[[noreturn]] void banner_failed() {
+    log_event("banner-failed").kv("pid", ::getpid()).err(errno);
+    _exit(exit_temporary);
 }
 
 [[noreturn]] void not_admitted(const ChildSetup& s) {
@@ -74,11 +94,45 @@ void learn_client_from_proxy(const ChildSetup& s, ConnectionFacts& facts, Deadli
     if (facts.client_tls) line.kv("tls", *facts.client_tls);
 }
 
+// -O (the default) drops IP options such as a source route, so replies
+// take the usual route; -D turns Nagle off; then -B, before any lookup, so
+// a client waiting for a greeting gets it at once.
+void prepare_connection(const ChildSetup& s) {
+    if (s.options.kill_ip_options) (void)::setsockopt(s.connection, IPPROTO_IP, IP_OPTIONS, nullptr, 0);
+    if (s.options.nodelay) set_tcp_nodelay(s.connection);
+    std::string_view banner = s.options.banner;
+    while (!banner.empty()) {
+        ssize_t n = ::send(s.connection, banner.data(), banner.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) banner_failed();
+        banner.remove_prefix(size_t(n));
+    }
+}
+
 void learn_host_names(const Options& options, ConnectionFacts& facts) {
     facts.local_host = options.local_host;
     if (!options.lookup_names) return;
-    facts.remote_host = confirmed_host_name(facts.remote.address);
-    if (!facts.local_host) facts.local_host = confirmed_host_name(facts.local.address);
+    facts.remote_host = host_name(facts.remote.address, options.paranoid);
+    if (!facts.local_host) facts.local_host = host_name(facts.local.address, options.paranoid);
+}
+
+// A deny or an unreadable cdb ends the child here.
+Verdict judge(const ChildSetup& s, const ConnectionFacts& facts) {
+    std::string key_address = tcpserver_address_text(facts.remote.address, s.options.v4_as_v6);
+    Verdict verdict = s.rules.decide(facts.remote.address, key_address, facts.remote_host);
+    if (verdict.status == Verdict::Status::failed) rules_unreadable(s, verdict);
+    if (verdict.status == Verdict::Status::matched && !verdict.rule.allow) denied(s, facts, verdict);
+    return verdict;
+}
+
+// -6: IPv4 addresses as ::ffff:a.b.c.d, which also makes PROTO TCP6.
+IpAddress as_v6(IpAddress a) {
+    if (a.v6) return a;
+    IpAddress mapped;
+    mapped.v6 = true;
+    mapped.bytes[10] = mapped.bytes[11] = 0xff;
+    std::copy(a.bytes.begin(), a.bytes.begin() + 4, mapped.bytes.begin() + 12);
+    return mapped;
 }
 
 // fd 0 and fd 1 become the connection; fd 2 stays the log.
@@ -104,9 +158,9 @@ void run_child(const ChildSetup& s) {
     facts.from_source = s.from_source;
     Deadline header_deadline = Deadline::after_seconds(s.options.proxy_timeout);
     if (s.options.proxy) learn_client_from_proxy(s, facts, header_deadline);
-
-    const Rule* rule = find_rule(s.rules, facts.remote.address);
-    if (rule && !rule->allow) denied(s, facts, *rule);
+    prepare_connection(s);
+    learn_host_names(s.options, facts);
+    Verdict verdict = judge(s, facts);
     if (s.admission_fd >= 0) {
         auto admission = ask_admission(s.admission_fd, facts.remote.address, header_deadline);
         if (!admission) no_admission_answer(facts);
@@ -114,11 +168,13 @@ void run_child(const ChildSetup& s) {
         facts.from_source = admission->from_source;
         ::close(s.admission_fd);
     }
-    learn_host_names(s.options, facts);
-    if (!apply_environment(facts, rule)) environment_failed();
-    if (s.options.nodelay) set_tcp_nodelay(s.connection);
+    if (s.options.v4_as_v6) {
+        facts.remote.address = as_v6(facts.remote.address);
+        facts.local.address = as_v6(facts.local.address);
+    }
+    bool matched = verdict.status == Verdict::Status::matched;
+    if (!apply_environment(facts, matched ? &verdict.rule : nullptr)) environment_failed();
     if (!connection_to_stdio(s.connection)) environment_failed();
-    if (!s.options.banner.empty()) (void)!::write(1, s.options.banner.data(), s.options.banner.size());
     ::execvp(s.options.program[0], s.options.program.data());
     exec_failed(s.options.program[0]);
 }

@@ -1,13 +1,14 @@
 // What a forked child does before it becomes PROG: learn the client's address
-// (from the socket, or from a PROXY header), apply the access rules, pass the
-// per-source limit, set the UCSPI environment, put the socket on fd 0 and 1,
-// and exec. It exits instead at the first of those that fails.
+// (from the socket, or from a PROXY header), set the socket up and write the
+// banner, look up host names, apply the access rules, pass the per-source
+// limit, set the UCSPI environment, put the socket on fd 0 and 1, and exec:
+// tcpserver's order. It exits instead at the first of those that fails.
 #pragma once
 #include <vector>
 
+#include "access_rules.hpp"
 #include "ip_address.hpp"
 #include "options.hpp"
-#include "rules.hpp"
 #include "signals.hpp"
 
 namespace postern::ucspi {
@@ -17,7 +18,7 @@ constexpr int exit_child_refused = 100;
 
 struct ChildSetup {
     const Options& options;
-    const std::vector<Rule>& rules;
+    const AccessRules& rules;
     IgnoredSignals ignored_signals;  // what the server ignores, for the child to undo
     int connection;
     int admission_fd;  // behind a proxy: where to ask about the per-source limit; else -1

@@ -42,13 +42,13 @@ bool resolves_to(const char* name, const IpAddress& address) {
 
 }  // namespace
 
-std::optional<std::string> confirmed_host_name(const IpAddress& address) {
+std::optional<std::string> host_name(const IpAddress& address, bool must_resolve_back) {
     sockaddr_storage sa;
     socklen_t length = to_sockaddr(address, sa);
     char name[NI_MAXHOST];
     if (getnameinfo(reinterpret_cast<sockaddr*>(&sa), length, name, sizeof name, nullptr, 0, NI_NAMEREQD) != 0)
         return std::nullopt;
-    if (!resolves_to(name, address)) return std::nullopt;
+    if (must_resolve_back && !resolves_to(name, address)) return std::nullopt;
     return std::string(name);
 }
 

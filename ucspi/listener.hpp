@@ -1,6 +1,6 @@
-// The listening socket: HOST is an address ("0" for every IPv4 address, "::"
-// for every address, IPv4 included) or a name; PORT a number (0: any free
-// port) or a service name.
+// The listening socket: HOST is an address ("0" or "" for every IPv4
+// address, "::" for every address, IPv4 included) or a name; PORT a number
+// (0: any free port) or a service name.
 #pragma once
 #include <optional>
 #include <string>
@@ -15,8 +15,14 @@ struct Listener {
     Endpoint local;  // as bound: the port is the real one when PORT was 0
 };
 
+struct ListenSettings {
+    int backlog = 64;
+    bool ipv4_only = false;  // -4: names resolve to IPv4 only, and "::" is every IPv4 address
+    std::string interface;   // -I: the interface of an IPv6 link-local HOST given without %scope
+};
+
 // On failure, `step` names what failed and errno says why.
-std::optional<Listener> open_listener(const std::string& host, const std::string& port, int backlog,
-                                      const char*& step);
+std::optional<Listener> open_listener(const std::string& host, const std::string& port,
+                                      const ListenSettings& settings, const char*& step);
 
 }  // namespace postern::ucspi

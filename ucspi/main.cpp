@@ -2,21 +2,22 @@
 // the manner of tcpserver. It listens on HOST:PORT and, for each connection,
 // forks a child that puts the socket on fd 0 and 1, sets PROTO, TCPLOCALIP,
 // TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT (and more; see the man page) and
-// execs PROG. Limits per server and per client address, access rules in a
-// text file, and the PROXY protocol for running behind a load balancer.
+// execs PROG. It takes tcpserver's command lines as they are. Limits per
+// server and per client address, access rules in a text file or in
+// tcprules' cdb, and the PROXY protocol for running behind a load balancer.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 
+#include "access_rules.hpp"
 #include "exit_code.hpp"
 #include "listener.hpp"
 #include "log.hpp"
 #include "log_words.hpp"
 #include "options.hpp"
 #include "privileges.hpp"
-#include "rules.hpp"
 #include "server.hpp"
 #include "signals.hpp"
 
@@ -31,9 +32,9 @@ int usage(const std::string& why) {
     return exit_usage;
 }
 
-int bad_rules(const std::string& file, const ParsedRules& parsed) {
-    log_event("fatal").kv("rules", file).kv("line", parsed.error_line).kv("reason", dashed(parsed.error));
-    return parsed.error_line == 0 ? exit_temporary : exit_usage;
+int bad_rules(const std::string& file, const LoadedRules& loaded) {
+    log_event("fatal").kv("rules", file).kv("line", loaded.error_line).kv("reason", dashed(loaded.error));
+    return loaded.malformed ? exit_usage : exit_temporary;
 }
 
 int cannot_listen(const Options& o, const char* step) {
@@ -49,6 +50,13 @@ int bad_identity(const std::string& why) {
 int cannot_become(const Identity& id) {
     log_event("fatal").kv("uid", id.uid).kv("gid", id.gid).kv("step", "drop-privileges").err(errno);
     return exit_temporary;
+}
+
+// IDENT is never done (see the man page): a command line that asks for it is told so.
+void note_ignored_options(const Options& o) {
+    if (o.verbosity == Verbosity::quiet) return;
+    if (o.ident_asked) log_event("ignored").kv("option", "-r").kv("reason", "no-IDENT-lookups");
+    if (o.ident_timeout_given) log_event("ignored").kv("option", "-t").kv("reason", "no-IDENT-lookups");
 }
 
 int cannot_take_signals() {
@@ -73,13 +81,16 @@ int main(int argc, char** argv) {
     Identity identity = resolve_identity(options);
     if (!identity.error.empty()) return bad_identity(identity.error);
 
-    ParsedRules rules;
+    LoadedRules rules;
     if (!options.rules_file.empty()) {
-        rules = load_rules_file(options.rules_file.c_str());
+        rules = load_access_rules(options.rules_file, options.rules_missing_ok);
         if (!rules.ok()) return bad_rules(options.rules_file, rules);
+        if (rules.missing && options.verbosity != Verbosity::quiet)
+            log_event("rules-missing").kv("file", options.rules_file);
     }
+    note_ignored_options(options);
     const char* step = "";
-    auto listener = open_listener(options.host, options.port, options.backlog, step);
+    auto listener = open_listener(options.host, options.port, {options.backlog, options.ipv4_only, options.interface}, step);
     if (!listener) return cannot_listen(options, step);
     if (!become(identity)) return cannot_become(identity);
     ServerSignals signals;
@@ -89,6 +100,6 @@ int main(int argc, char** argv) {
         std::printf("%u\n", unsigned(listener->local.port));
         std::fflush(stdout);
     }
-    Server server(options, std::move(*listener), std::move(rules.rules), std::move(signals));
+    Server server(options, std::move(*listener), std::move(rules), std::move(signals));
     return server.run();
 }

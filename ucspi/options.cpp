@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "env.hpp"
+#include "ip_address.hpp"
 
 namespace postern::ucspi {
 
@@ -39,10 +40,12 @@ constexpr OptionSpec option_table[] = {
     {'m', true, [](Options& o, std::string_view v) { o.limit_message = std::string(v); return v.size() <= 500; }},
     {'x', true, [](Options& o, std::string_view v) { o.rules_file = v; return !v.empty(); }},
     {'B', true, [](Options& o, std::string_view v) { o.banner = v; return true; }},
-    {'b', true, [](Options& o, std::string_view v) { return set_number(o.backlog, v, 1, 65535); }},
+    {'b', true, [](Options& o, std::string_view v) { return set_number(o.backlog, v, 0, 65535); }},
     {'l', true, [](Options& o, std::string_view v) { o.local_host = std::string(v); return true; }},
     {'T', true, [](Options& o, std::string_view v) { return set_number(o.proxy_timeout, v, 1, 3600); }},
     {'W', true, [](Options& o, std::string_view v) { return set_number(o.grace, v, 0, 86400); }},
+    {'t', true, [](Options& o, std::string_view) { return o.ident_timeout_given = true; }},  // any value: unused
+    {'I', true, [](Options& o, std::string_view v) { o.interface = v; return !v.empty(); }},
     {'u', true, [](Options& o, std::string_view v) { o.user = v; return !v.empty(); }},
     {'g', true, [](Options& o, std::string_view v) { o.group = v; return !v.empty(); }},
     {'1', false, [](Options& o, std::string_view) { return o.print_port = true; }},
@@ -50,7 +53,15 @@ constexpr OptionSpec option_table[] = {
     {'d', false, [](Options& o, std::string_view) { o.nodelay = false; return true; }},
     {'h', false, [](Options& o, std::string_view) { return o.lookup_names = true; }},
     {'H', false, [](Options& o, std::string_view) { o.lookup_names = false; return true; }},
-    {'R', false, [](Options&, std::string_view) { return true; }},  // no IDENT lookups, ever
+    {'p', false, [](Options& o, std::string_view) { return o.paranoid = true; }},
+    {'P', false, [](Options& o, std::string_view) { o.paranoid = false; return true; }},
+    {'O', false, [](Options& o, std::string_view) { return o.kill_ip_options = true; }},
+    {'o', false, [](Options& o, std::string_view) { o.kill_ip_options = false; return true; }},
+    {'r', false, [](Options& o, std::string_view) { return o.ident_asked = true; }},
+    {'R', false, [](Options& o, std::string_view) { o.ident_asked = false; return true; }},
+    {'X', false, [](Options& o, std::string_view) { return o.rules_missing_ok = true; }},
+    {'4', false, [](Options& o, std::string_view) { return o.ipv4_only = true; }},
+    {'6', false, [](Options& o, std::string_view) { return o.v4_as_v6 = true; }},
     {'U', false, [](Options& o, std::string_view) { return o.ids_from_env = true; }},
     {'y', false, [](Options& o, std::string_view) { return o.proxy = true; }},
     {'q', false, [](Options& o, std::string_view) { o.verbosity = Verbosity::quiet; return true; }},
@@ -100,6 +111,9 @@ ParsedOptions parse_options(int argc, char** argv) {
         }
     }
     if (argc - i < 3) return fail("expected HOST PORT PROG");
+    auto literal = parse_ip(argv[i]);
+    if (o.ipv4_only && literal && literal->v6 && std::string_view(argv[i]) != "::")
+        return fail(std::string("-4 with an IPv6 HOST: ") + argv[i]);
     o.host = argv[i];
     o.port = argv[i + 1];
     o.program.assign(argv + i + 2, argv + argc);

@@ -132,10 +132,14 @@ ParsedRules load_rules_file(const char* path) {
     if (!fd) return failed(0, std::string("cannot open: ") + std::strerror(errno));
     struct stat st{};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return failed(0, "not a regular file");
+    return read_rules(fd.get());
+}
+
+ParsedRules read_rules(int fd) {
     std::string text;
     char buf[8192];
     while (true) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return failed(0, std::string("cannot read: ") + std::strerror(errno));
         if (n == 0) break;

@@ -43,6 +43,8 @@ struct ParsedRules {
 
 ParsedRules parse_rules(std::string_view text);
 ParsedRules load_rules_file(const char* path);
+// The text of an open regular file, from where it stands to its end.
+ParsedRules read_rules(int fd);
 
 // The first rule for `address`, or nullptr when none applies.
 const Rule* find_rule(const std::vector<Rule>& rules, const IpAddress& address);

@@ -23,10 +23,11 @@ constexpr int accepts_per_wake = 64;        // then look at signals again
 
 }  // namespace
 
-Server::Server(const Options& options, Listener listener, std::vector<Rule> rules, ServerSignals signals)
+Server::Server(const Options& options, Listener listener, LoadedRules rules, ServerSignals signals)
     : options_(options),
       listener_(std::move(listener)),
-      rules_(std::move(rules)),
+      rules_(std::move(rules.rules)),
+      rules_stamp_(rules.stamp),
       signals_(std::move(signals)),
       table_(options.max_total, options.max_per_source, options.source_grouping) {}
 
@@ -108,6 +109,7 @@ void Server::accept_connections() {
 
 void Server::take_connection(Fd connection, const Endpoint& peer, Fd channel[2]) {
     if (table_.full()) return refuse_total(std::move(connection), peer.address);
+    follow_rules_file();
     if (!options_.proxy && table_.source_full(peer.address))
         return refuse_source(std::move(connection), peer.address);
     start_child(std::move(connection), peer, channel);
@@ -190,20 +192,39 @@ void Server::reap_children() {
     }
 }
 
-// A malformed file on SIGHUP leaves the rules in force unchanged.
+// A malformed or unreadable file leaves the rules in force unchanged; with
+// -X a missing one means no rules, as for tcpserver.
 void Server::reload_rules() {
     if (options_.rules_file.empty()) return;
-    ParsedRules parsed = load_rules_file(options_.rules_file.c_str());
-    if (!parsed.ok()) {
+    FileStamp seen = stamp_of(options_.rules_file.c_str());
+    LoadedRules loaded = load_access_rules(options_.rules_file, options_.rules_missing_ok);
+    if (!loaded.ok()) {
+        failed_stamp_ = seen;
         log_event("rules-error")
             .kv("file", options_.rules_file)
-            .kv("line", parsed.error_line)
-            .kv("reason", dashed(parsed.error))
+            .kv("line", loaded.error_line)
+            .kv("reason", dashed(loaded.error))
             .kv("kept", rules_.size());
         return;
     }
-    rules_ = std::move(parsed.rules);
-    if (chatty()) log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size());
+    rules_ = std::move(loaded.rules);
+    rules_stamp_ = loaded.stamp;
+    failed_stamp_.reset();
+    if (!chatty()) return;
+    if (loaded.missing) log_event("rules-missing").kv("file", options_.rules_file);
+    else if (rules_.format() == AccessRules::Format::cdb)
+        log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size()).kv("format", "cdb");
+    else log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size());
+}
+
+// tcpserver opens its cdb for each connection, so a new one from tcprules
+// counts from the next client on: one stat per connection does the same.
+// Text rules wait for SIGHUP, as an editor may leave a file half written.
+void Server::follow_rules_file() {
+    if (options_.rules_file.empty() || rules_.format() == AccessRules::Format::text) return;
+    FileStamp now = stamp_of(options_.rules_file.c_str());
+    if (now == rules_stamp_ || now == failed_stamp_) return;
+    reload_rules();
 }
 
 // A second SIGTERM ends the wait at once.

@@ -2,25 +2,27 @@
 // admission requests of children behind a proxy. It stops accepting at the
 // total limit (or answers with -m), backs off when out of descriptors,
 // memory or processes, and on SIGTERM stops listening and waits for its
-// children up to the grace period.
+// children up to the grace period. The rules are read again on SIGHUP, and
+// a cdb (or a missing file, with -X) also when the file changed.
 #pragma once
 #include <poll.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <vector>
 
 #include "connection_table.hpp"
 #include "fd.hpp"
+#include "access_rules.hpp"
 #include "listener.hpp"
 #include "options.hpp"
-#include "rules.hpp"
 #include "signals.hpp"
 
 namespace postern::ucspi {
 
 class Server {
 public:
-    Server(const Options& options, Listener listener, std::vector<Rule> rules, ServerSignals signals);
+    Server(const Options& options, Listener listener, LoadedRules rules, ServerSignals signals);
     int run();  // returns the exit status once stopped
 
 private:
@@ -41,6 +43,7 @@ private:
     void answer_admission(AdmissionChannel& channel);
     void reap_children();
     void reload_rules();
+    void follow_rules_file();
     void begin_stop();
     void back_off(const char* event, int err);
     void log_status() const;
@@ -48,7 +51,9 @@ private:
 
     const Options& options_;
     Listener listener_;
-    std::vector<Rule> rules_;
+    AccessRules rules_;
+    FileStamp rules_stamp_;   // of the file the rules came from
+    std::optional<FileStamp> failed_stamp_;  // of a file that would not load: not tried again until it changes
     ServerSignals signals_;
     ConnectionTable table_;
     std::vector<AdmissionChannel> channels_;

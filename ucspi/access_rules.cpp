@@ -1,0 +1,108 @@
+#include "access_rules.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "rules_cdb.hpp"
+
+namespace postern::ucspi {
+
+namespace {
+
+int64_t nanoseconds(const timespec& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
+
+FileStamp stamp_from(const struct stat& st) {
+    return {true, st.st_dev, st.st_ino, st.st_size, nanoseconds(st.st_mtim), nanoseconds(st.st_ctim)};
+}
+
+bool ends_with(const std::string& s, std::string_view tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool looks_like_cdb(int fd, const std::string& path) {
+    if (ends_with(path, ".cdb")) return true;
+    char head[cdb_header_size];
+    ssize_t n = ::pread(fd, head, sizeof head, 0);
+    return n > 0 && std::memchr(head, '\0', size_t(n)) != nullptr;
+}
+
+LoadedRules failed(std::string why, bool malformed, size_t line = 0) {
+    LoadedRules r;
+    r.error = std::move(why);
+    r.malformed = malformed;
+    r.error_line = line;
+    return r;
+}
+
+LoadedRules load_cdb(Fd fd) {
+    std::string why;
+    auto db = Cdb::open(std::move(fd), why, CdbLimits{max_cdb_file, max_cdb_data});
+    if (!db) return failed("cdb: " + why, true);
+    LoadedRules r;
+    r.rules = AccessRules(std::move(*db));
+    return r;
+}
+
+LoadedRules load_text(int fd) {
+    ParsedRules parsed = read_rules(fd);
+    if (!parsed.ok()) return failed(parsed.error, parsed.error_line != 0, parsed.error_line);
+    LoadedRules r;
+    r.rules = AccessRules(std::move(parsed.rules));
+    return r;
+}
+
+}  // namespace
+
+FileStamp stamp_of(const char* path) {
+    struct stat st {};
+    if (::stat(path, &st) != 0) return {};
+    return stamp_from(st);
+}
+
+size_t AccessRules::size() const {
+    if (format_ == Format::cdb) return cdb_->records();
+    return text_.size();
+}
+
+Verdict AccessRules::decide(const IpAddress& address, const std::string& key_address,
+                            const std::optional<std::string>& host) const {
+    Verdict v;
+    if (format_ == Format::text) {
+        const Rule* rule = find_rule(text_, address);
+        if (!rule) return v;
+        v.status = Verdict::Status::matched;
+        v.rule = *rule;
+    } else if (format_ == Format::cdb) {
+        std::optional<std::string_view> name;
+        if (host) name = *host;
+        CdbMatch m = find_cdb_rule(*cdb_, tcpserver_rule_keys(key_address, name));
+        if (m.status == CdbMatch::Status::none) return v;
+        v.status = m.status == CdbMatch::Status::found ? Verdict::Status::matched : Verdict::Status::failed;
+        v.rule = std::move(m.rule);
+        v.key = std::move(m.key);
+        v.why = std::move(m.why);
+    }
+    return v;
+}
+
+// Non-blocking and a regular file only: a FIFO named here must not stall the server.
+LoadedRules load_access_rules(const std::string& path, bool missing_ok) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd && errno == ENOENT && missing_ok) {
+        LoadedRules r;
+        r.missing = true;
+        return r;
+    }
+    if (!fd) return failed(std::string("cannot open: ") + std::strerror(errno), false);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return failed("not a regular file", false);
+    FileStamp stamp = stamp_from(st);
+    LoadedRules r = looks_like_cdb(fd.get(), path) ? load_cdb(std::move(fd)) : load_text(fd.get());
+    r.stamp = stamp;
+    return r;
+}
+
+}  // namespace postern::ucspi
