@@ -210,10 +210,22 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messag
     return CacheUse{};
 }
 
+std::string temp_cache_name(pid_t pid, std::string_view host) {
+    std::string name = "tmp/" + std::string(maildir_cache_file) + "." + std::to_string(pid);
+    if (!host.empty()) name += '.';
+    for (char c : host.substr(0, 64)) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        name += plain ? c : '_';
+    }
+    return name;
+}
+
 bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps) {
-    std::string temp = "tmp/" + std::string(maildir_cache_file) + "." + std::to_string(getpid());
-    // A new file, not a truncated one: what a dead session of the same pid left is
-    // removed first, so no truncation right is needed under Landlock (ABI 3).
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string temp = temp_cache_name(getpid(), host);
+    // A new file, not a truncated one: what a dead session of the same pid on this
+    // host left is removed first, so no truncation right is needed under Landlock (ABI 3).
     ::unlinkat(maildir_fd, temp.c_str(), 0);
     Fd fd(::openat(maildir_fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) return false;

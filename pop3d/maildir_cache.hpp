@@ -20,10 +20,12 @@
 //   ...
 //   end <count>
 #pragma once
+#include <sys/types.h>
 #include <cstddef>
 #include <ctime>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fd.hpp"
 #include "message_list.hpp"
@@ -66,5 +68,11 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messag
 
 // Rewrites the cache atomically (in tmp/, then renamed). False when it could not.
 bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps);
+
+// The temporary file the cache is written in: tmp/postern-cache.PID.HOST. The
+// host name keeps apart sessions of the same pid on machines that share the
+// Maildir (over NFS), as Maildir's own unique names do; any byte of it but
+// letters, digits, '-' and '.' becomes '_'.
+std::string temp_cache_name(pid_t pid, std::string_view host);
 
 }  // namespace postern::pop3d

@@ -148,3 +148,27 @@ TEST_CASE("a damaged, foreign or hostile cache is ignored") {
         CHECK(listed.count() == 0);
     }
 }
+
+TEST_CASE("the cache is written in a temporary file of this pid on this host only") {
+    CHECK(temp_cache_name(42, "node1.example.org") == "tmp/postern-cache.42.node1.example.org");
+    CHECK(temp_cache_name(42, "a/b:c d") == "tmp/postern-cache.42.a_b_c_d");
+    CHECK(temp_cache_name(42, "") == "tmp/postern-cache.42");
+    CHECK(temp_cache_name(42, std::string(100, 'h')) == "tmp/postern-cache.42." + std::string(64, 'h'));
+
+    // Sessions with our pid on machines that share the Maildir are writing
+    // theirs (under an older postern's name, and under this one's): both stay.
+    test::TempMaildir md;
+    md.put("cur/1.a.h:2,", "");
+    std::string pid = std::to_string(::getpid());
+    md.put("tmp/postern-cache." + pid, "another machine's, half written");
+    md.put("tmp/postern-cache." + pid + ".other-node", "another machine's, half written");
+    Fd dir;
+    MessageList list = scan(md, dir);
+    list[0].size = 10;
+    REQUIRE(write_maildir_cache(dir.get(), list, stamps));
+    CHECK(slurp(md.path() / "tmp" / ("postern-cache." + pid)) == "another machine's, half written");
+    CHECK(slurp(md.path() / "tmp" / ("postern-cache." + pid + ".other-node")) == "another machine's, half written");
+    CHECK(slurp(md.path() / maildir_cache_file).starts_with("postern-cache 2\n"));
+    auto in_tmp = std::distance(std::filesystem::directory_iterator(md.path() / "tmp"), {});
+    CHECK(in_tmp == 2);  // ours was renamed into place
+}
