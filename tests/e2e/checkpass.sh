@@ -68,6 +68,16 @@ checkpass alice wrong ''
 expect_eq "a wrong password: exit 1" 1 "$status"
 expect_grep "log: login-refused reason=bad-password" \
     '^postern-checkpass: login-refused user=alice remote=192\.0\.2\.7 reason=bad-password$' "$T/log"
+# The client's address where popup is not the one in front (qmail-popup):
+# sslserver's SSLREMOTEIP, else the socket on fd 0 (inetd, systemd).
+TCPREMOTEIP= SSLREMOTEIP=203.0.113.9 checkpass alice wrong ''
+expect_grep "log: with TCPREMOTEIP unset, the address comes from SSLREMOTEIP" \
+    '^postern-checkpass: login-refused user=alice remote=203\.0\.113\.9 reason=bad-password$' "$T/log"
+printf '%s\0%s\0%s\0' alice wrong '' >"$W/input"
+as_user env -u TCPREMOTEIP python3 "$H/socket_session.py" --tcp '' -- \
+    sh -c 'exec timeout 10 "$0" "$1" 3<"$2"' "$BIN/postern-checkpass" "$H/stand-in-pop3d" "$W/input" >/dev/null 2>>"$T/log"
+expect_grep "log: with no variable at all, the address comes from the socket on fd 0" \
+    '^postern-checkpass: login-refused user=alice remote=127\.0\.0\.1 reason=bad-password$' "$T/log"
 checkpass nosuchuser secret ''
 expect_eq "an unknown user: exit 1" 1 "$status"
 expect_grep "log: reason=unknown-user" '^postern-checkpass: login-refused user=nosuchuser .*reason=unknown-user$' "$T/log"

@@ -3,7 +3,8 @@
 # the addresses and the certificate replaced: POP3 and POP3S sessions from
 # 127.0.0.2 succeed through both backends, each backend sees 127.0.0.2 (from
 # the PROXY v2 header, not HAProxy's own address), and HAProxy's health checks
-# (PROXY v2 LOCAL, then the greeting) keep both nodes up.
+# (PROXY v2 LOCAL, then the greeting) keep both nodes up. HAProxy's SSL TLV
+# (send-proxy-v2-ssl) makes the POP3S sessions count as TLS at postern.
 . "$(dirname "$0")/lib.sh"
 need python3 curl haproxy openssl setpriv
 . "$(dirname "$0")/chain.bash"
@@ -51,12 +52,20 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 for node in node1 node2; do
-    n=$(grep -cE '^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1$' "$T/$node.log")
+    n=$(grep -cE '^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1( tls=TLSv1\.[23])?$' "$T/$node.log")
     check "$node served sessions, and saw the client as 127.0.0.2 ($n)" test "$n" -ge 1
     expect_grep "$node logs the logins from 127.0.0.2" "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 " "$T/$node.log"
 done
 total=$(cat "$T/node1.log" "$T/node2.log" | grep -c "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 ")
 expect_eq "every session reached a node as the client's" 8 "$total"
+# send-proxy-v2-ssl: HAProxy's SSL TLV says which clients came over TLS.
+logs=$(cat "$T/node1.log" "$T/node2.log")
+expect_eq "the two POP3S sessions' PROXY headers carry the TLS version" 2 \
+    "$(grep -cE '^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1 tls=TLSv1\.[23]$' <<<"$logs")"
+expect_eq "and postern-popup counts them as TLS ended by a terminator" 2 \
+    "$(grep -cE '^postern-popup: connect remote=127\.0\.0\.2 stls=no privsep=(yes|no) tls=yes tls-by=terminator protocol=TLSv1\.[23]$' <<<"$logs")"
+expect_eq "their logins say tls=yes, the six POP3 logins tls=no" "2 6" \
+    "$(grep -cE "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=[a-z]+ tls=yes$" <<<"$logs") $(grep -cE "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=[a-z]+ tls=no$" <<<"$logs")"
 sleep 2.5
 expect_grep "the health checks (PROXY v2 LOCAL) get the greeting" '^postern-popup: connect remote=127\.0\.0\.1 ' "$T/node1.log"
 check "and no node is marked down" bash -c "! grep -q 'is DOWN' '$T/haproxy.log'"

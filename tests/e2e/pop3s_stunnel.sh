@@ -2,7 +2,9 @@
 # POP3S: service/pop3s (stunnel, certificate made here) in front of a copy of
 # service/pop3d with POSTERN_PROXY=1, as INSTALL sets them up. curl pop3s://
 # with --cacert retrieves a message, from 127.0.0.2, and postern logs that
-# address (from stunnel's PROXY header), not stunnel's 127.0.0.1.
+# address (from stunnel's PROXY header), not stunnel's 127.0.0.1. The backend
+# says POSTERN_TLS_TERMINATED=1 and POSTERN_REQUIRE_TLS=1, as INSTALL sets a
+# POP3S backend: its logins count as TLS, and are allowed for that.
 . "$(dirname "$0")/lib.sh"
 need python3 curl stunnel openssl setpriv
 . "$(dirname "$0")/chain.bash"
@@ -25,6 +27,8 @@ echo "$CHAIN_HOST" >"$back/env/POSTERN_HOSTNAME"
 echo 127.0.0.1 >"$back/env/POSTERN_IP"
 echo "$BACK_PORT" >"$back/env/POSTERN_PORT"
 echo 1 >"$back/env/POSTERN_PROXY"
+echo 1 >"$back/env/POSTERN_TLS_TERMINATED"
+echo 1 >"$back/env/POSTERN_REQUIRE_TLS"
 echo "$T/passwd" >"$back/env/POSTERN_PASSWD_FILE"
 echo "$BIN:/usr/bin:/bin" >"$back/env/PATH"
 (cd "$back" && exec ./run) >"$T/backend.log" 2>&1 &
@@ -58,6 +62,10 @@ expect_grep "postern reads the client's address from stunnel's PROXY header" \
     "^postern-tcpserver: proxy pid=[0-9]+ remote=127\.0\.0\.2 port=[0-9]+ via=127\.0\.0\.1\$" "$T/backend.log"
 expect_grep "and logs the login from the client's address" \
     "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=" "$T/backend.log"
+expect_grep "stunnel's sessions count as TLS, ended by a terminator" \
+    "^postern-popup: connect remote=127\.0\.0\.2 stls=no privsep=(yes|no) tls=yes tls-by=terminator protocol=unknown\$" "$T/backend.log"
+expect_grep "and their logins say tls=yes (POSTERN_REQUIRE_TLS=1 let them in)" \
+    "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=[a-z]+ tls=yes\$" "$T/backend.log"
 expect_grep "checkpass sees it too" "^postern-checkpass: login-ok user=$MAIL_USER remote=127\.0\.0\.2 " "$T/backend.log"
 if [ "$(id -u)" = 0 ]; then
     expect_eq "stunnel runs as TLS_USER (stunnel4)" stunnel4 "$(ps -o user= -p "$stunnel_pid" | tr -d ' ')"
