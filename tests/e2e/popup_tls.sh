@@ -105,16 +105,7 @@ styled() {
 }
 implicit_transcript="[tls]
 +OK POP3 ready
-+OK capability list follows
-USER
-SASL PLAIN
-TOP
-UIDL
-PIPELINING
-RESP-CODES
-AUTH-RESP-CODE
-IMPLEMENTATION postern
-.
+$capa_after
 +OK send PASS
 +OK stand-in
 +OK got STAT
