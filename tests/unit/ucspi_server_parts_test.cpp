@@ -79,6 +79,66 @@ TEST_CASE("options: -- ends the options; later flags override earlier ones") {
     CHECK(p.options.host == "-1");
 }
 
+TEST_CASE("options: tcpserver's whole usage line, and ucspi-tcp-ipv6's additions") {
+    ParsedOptions p = parse({"-1UXpPhHrRoOdDqQv", "-c", "40", "-x", "rules.cdb", "-B", "hi", "-g", "1", "-u", "2",
+                             "-b", "0", "-l", "0", "-t", "26", "-46", "-I", "eth0", "0", "110", "prog"});
+    REQUIRE(p.error.empty());
+    const Options& o = p.options;
+    CHECK(o.print_port);
+    CHECK(o.ids_from_env);
+    CHECK(o.rules_missing_ok);
+    CHECK_FALSE(o.paranoid);      // -P after -p
+    CHECK_FALSE(o.lookup_names);  // -H after -h
+    CHECK_FALSE(o.ident_asked);   // -R after -r
+    CHECK(o.kill_ip_options);     // -O after -o
+    CHECK(o.nodelay);             // -D after -d
+    CHECK(o.verbosity == Verbosity::verbose);
+    CHECK(o.rules_file == "rules.cdb");
+    CHECK(o.banner == "hi");
+    CHECK(o.group == "1");
+    CHECK(o.user == "2");
+    CHECK(o.backlog == 0);
+    CHECK(o.local_host == "0");
+    CHECK(o.ident_timeout_given);
+    CHECK(o.ipv4_only);
+    CHECK(o.v4_as_v6);
+    CHECK(o.interface == "eth0");
+}
+
+TEST_CASE("options: postern's defaults where tcpserver's differ") {
+    const Options o = parse({"0", "110", "prog"}).options;
+    CHECK(o.paranoid);            // tcpserver: -P
+    CHECK_FALSE(o.lookup_names);  // tcpserver: -h
+    CHECK_FALSE(o.ident_asked);   // tcpserver: -r, and there is no IDENT here
+    CHECK(o.kill_ip_options);     // -O, as tcpserver
+    CHECK_FALSE(o.nodelay);       // -d, as tcpserver
+    CHECK(o.backlog == 64);       // tcpserver: 20
+    CHECK_FALSE(o.rules_missing_ok);
+}
+
+TEST_CASE("options: classic run scripts' spellings") {
+    ParsedOptions p = parse({"-RHD", "0", "pop3", "qmail-popup", "host"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.nodelay);
+    p = parse({"-vR", "-c40", "-p", "0", "pop3", "ipop3d"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.max_total == 40);
+    CHECK(p.options.paranoid);
+    p = parse({"-v", "-R", "-P", "-X", "-x", "/etc/tcp.pop3.cdb", "-c", "40", "-l0", "0", "110", "prog"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.local_host == "0");
+    CHECK(p.options.rules_missing_ok);
+    CHECK(p.options.port == "110");
+}
+
+TEST_CASE("options: -t takes any value (it is not used); -4 refuses an IPv6 HOST") {
+    CHECK(parse({"-t", "soon", "0", "1", "p"}).error.empty());
+    CHECK(parse({"-4", "::1", "1", "p"}).error == "-4 with an IPv6 HOST: ::1");
+    CHECK(parse({"-4", "::", "1", "p"}).error.empty());  // every IPv4 address
+    CHECK(parse({"-4", "::ffff:127.0.0.1", "1", "p"}).error.empty());
+    CHECK(parse({"-I", "", "0", "1", "p"}).error == "bad value for -I: ");
+}
+
 TEST_CASE("options: -C takes the prefix lengths its sources are grouped by") {
     ParsedOptions plain = parse({"-C", "4", "::", "0", "prog"});
     REQUIRE(plain.error.empty());
