@@ -34,12 +34,15 @@ bool pread_exact(int fd, uint64_t position, void* into, size_t length) {
 // saves a system call for each 8-byte record header or slot.
 class Window {
 public:
-    Window(int fd, uint64_t end) : fd_(fd), end_(end), buffer_(1 << 16) {}
+    Window(int fd, uint64_t end) : fd_(fd), end_(end), buffer_(most) {}
 
-    // The 8 bytes at `position`, or nullptr when they pass the end or cannot be read.
-    const unsigned char* eight_at(uint64_t position) {
-        if (position + 8 > end_) return nullptr;
-        if (position < start_ || position + 8 > start_ + filled_) {
+    static constexpr size_t most = 1 << 16;
+
+    // The `length` (at most `most`) bytes at `position`, or nullptr when they
+    // pass the end or cannot be read.
+    const unsigned char* at(uint64_t position, size_t length) {
+        if (position + length > end_ || length > buffer_.size()) return nullptr;
+        if (position < start_ || position + length > start_ + filled_) {
             filled_ = size_t(std::min<uint64_t>(buffer_.size(), end_ - position));
             start_ = position;
             if (!pread_exact(fd_, position, buffer_.data(), filled_)) {
@@ -120,7 +123,7 @@ bool Cdb::check_records(const CdbLimits& limits, std::string& why) {
     Window window(fd_.get(), records_end_);
     uint64_t position = cdb_header_size;
     while (position < records_end_) {
-        const unsigned char* p = window.eight_at(position);
+        const unsigned char* p = window.at(position, 8);
         if (!p) return fail(why, "record" + at_byte(position) + " runs into the hash tables");
         uint64_t key_length = unpack32(p), data_length = unpack32(p + 4);
         if (data_length > limits.max_data)
@@ -141,7 +144,7 @@ bool Cdb::check_slots(std::string& why) const {
     for (size_t i = 0; i < tables_.size(); ++i) {
         for (uint64_t slot = 0; slot < tables_[i].slots; ++slot) {
             uint64_t at = tables_[i].position + slot * 8;
-            const unsigned char* p = window.eight_at(at);
+            const unsigned char* p = window.at(at, 8);
             if (!p) return fail(why, "cannot read hash table " + std::to_string(i));
             uint32_t hash = unpack32(p), record = unpack32(p + 4);
             if (record == 0) continue;
@@ -149,6 +152,21 @@ bool Cdb::check_slots(std::string& why) const {
                 return fail(why, "slot" + at_byte(at) + " points outside the records");
             if ((hash & 255) != i) return fail(why, "slot" + at_byte(at) + " is in the wrong hash table");
         }
+    }
+    return true;
+}
+
+bool Cdb::for_each_key(size_t max_key, const std::function<void(std::string_view)>& visit, std::string& why) const {
+    Window window(fd_.get(), records_end_);
+    max_key = std::min(max_key, Window::most);
+    for (uint64_t position = cdb_header_size; position < records_end_;) {
+        const unsigned char* p = window.at(position, 8);
+        uint64_t key_length = p ? unpack32(p) : 0, data_length = p ? unpack32(p + 4) : 0;
+        size_t shown = size_t(std::min<uint64_t>(key_length, max_key));
+        const unsigned char* key = p ? window.at(position + 8, shown) : nullptr;
+        if (!key) return fail(why, "the file changed since it was checked: cannot read" + at_byte(position));
+        visit(std::string_view(reinterpret_cast<const char*>(key), shown));
+        position += 8 + key_length + data_length;
     }
     return true;
 }

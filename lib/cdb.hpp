@@ -12,6 +12,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ public:
     static std::optional<Cdb> open(Fd fd, std::string& why, CdbLimits limits = {});
 
     size_t records() const { return records_; }
+
+    // Calls `visit` with each record's key in file order, cut to max_key
+    // bytes (at most 64 KiB); false (with `why`) when the file changed since open().
+    bool for_each_key(size_t max_key, const std::function<void(std::string_view)>& visit, std::string& why) const;
 
     // The data of the first record whose key is `key`. `failed` (with `why`)
     // only when the file changed under the reader since open().

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "log.hpp"
 #include "rules_cdb.hpp"
 
 namespace postern::ucspi {
@@ -37,11 +38,19 @@ LoadedRules failed(std::string why, bool malformed, size_t line = 0) {
     return r;
 }
 
+// Only a key's start matters here: "=" for a host name, "@" before any "=".
+constexpr size_t key_start = 256;
+
 LoadedRules load_cdb(Fd fd) {
     std::string why;
     auto db = Cdb::open(std::move(fd), why, CdbLimits{max_cdb_file, max_cdb_data});
     if (!db) return failed("cdb: " + why, true);
     LoadedRules r;
+    auto count = [&r](std::string_view key) {
+        if (key.find('@') != std::string_view::npos) ++r.info_keys;
+        else if (!key.empty() && key[0] == '=') ++r.host_keys;
+    };
+    if (!db->for_each_key(key_start, count, why)) return failed("cdb: " + why, false);
     r.rules = AccessRules(std::move(*db));
     return r;
 }
@@ -55,6 +64,13 @@ LoadedRules load_text(int fd) {
 }
 
 }  // namespace
+
+void log_unused_keys(const std::string& path, const LoadedRules& loaded, bool host_names) {
+    if (loaded.info_keys)
+        log_event("rules-unused").kv("file", path).kv("keys", loaded.info_keys).kv("reason", "no-IDENT-lookups");
+    if (loaded.host_keys && !host_names)
+        log_event("rules-unused").kv("file", path).kv("keys", loaded.host_keys).kv("reason", "host-names-need--h");
+}
 
 FileStamp stamp_of(const char* path) {
     struct stat st {};

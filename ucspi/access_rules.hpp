@@ -64,6 +64,8 @@ struct LoadedRules {
     size_t error_line = 0; // text: the malformed line
     bool malformed = false;  // the file was read and is wrong (else it could not be read)
     std::string error;     // empty when loaded
+    size_t host_keys = 0;  // a cdb's =host keys, which only -h makes use of
+    size_t info_keys = 0;  // its info@ keys, which need IDENT: never used
     bool ok() const { return error.empty(); }
 };
 
@@ -72,5 +74,10 @@ constexpr uint32_t max_cdb_data = 1 << 16;
 constexpr uint64_t max_cdb_file = 64 << 20;
 
 LoadedRules load_access_rules(const std::string& path, bool missing_ok);
+
+// Logs "rules-unused" for a cdb's keys that cannot apply: info@ keys always
+// (no IDENT), =host keys without -h. tcpserver would use them, so the
+// administrator is told rather than left to find out.
+void log_unused_keys(const std::string& path, const LoadedRules& loaded, bool host_names);
 
 }  // namespace postern::ucspi

@@ -52,6 +52,12 @@ int cannot_become(const Identity& id) {
     return exit_temporary;
 }
 
+// What a run script may not expect: no rules file (-X), or cdb keys that cannot apply.
+void note_rules(const Options& o, const LoadedRules& rules) {
+    if (rules.missing) log_event("rules-missing").kv("file", o.rules_file);
+    log_unused_keys(o.rules_file, rules, o.lookup_names);
+}
+
 // IDENT is never done (see the man page): a command line that asks for it is told so.
 void note_ignored_options(const Options& o) {
     if (o.verbosity == Verbosity::quiet) return;
@@ -85,8 +91,7 @@ int main(int argc, char** argv) {
     if (!options.rules_file.empty()) {
         rules = load_access_rules(options.rules_file, options.rules_missing_ok);
         if (!rules.ok()) return bad_rules(options.rules_file, rules);
-        if (rules.missing && options.verbosity != Verbosity::quiet)
-            log_event("rules-missing").kv("file", options.rules_file);
+        if (options.verbosity != Verbosity::quiet) note_rules(options, rules);
     }
     note_ignored_options(options);
     const char* step = "";

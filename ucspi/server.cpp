@@ -211,6 +211,7 @@ void Server::reload_rules() {
     rules_stamp_ = loaded.stamp;
     failed_stamp_.reset();
     if (!chatty()) return;
+    log_unused_keys(options_.rules_file, loaded, options_.lookup_names);
     if (loaded.missing) log_event("rules-missing").kv("file", options_.rules_file);
     else if (rules_.format() == AccessRules::Format::cdb)
         log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size()).kv("format", "cdb");

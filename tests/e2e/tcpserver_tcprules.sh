@@ -80,6 +80,10 @@ expect_eq "the longest prefix first" "RULE=prefix3-in-2" "$(rule_for "$POSTERN_P
 expect_eq "a prefix that denies" denied "$(rule_for "$POSTERN_PORT" 127.1.5.5)"
 expect_eq "without -h, =host rules never apply" "RULE=default" "$(rule_for "$POSTERN_PORT" 127.0.0.1)"
 expect_eq "without IDENT, info@ rules never apply" "RULE=ip" "$(rule_for "$POSTERN_PORT" 127.0.0.4)"
+expect_grep "the log says the info@ key cannot apply here" \
+    '^postern-tcpserver: rules-unused file=.*rules\.cdb keys=1 reason=no-IDENT-lookups$' "$T/ips.postern.log"
+expect_grep "nor the =host key without -h" \
+    '^postern-tcpserver: rules-unused file=.*rules\.cdb keys=1 reason=host-names-need--h$' "$T/ips.postern.log"
 expect_grep "a deny is logged with its key" '^postern-tcpserver: deny pid=[0-9]+ remote=127\.1\.5\.5 key=127\.1\.$' \
     "$T/ips.postern.log"
 

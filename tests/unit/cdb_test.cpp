@@ -3,6 +3,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "cdb.hpp"
 #include "tcprules_fixtures.hpp"
@@ -91,6 +92,18 @@ TEST_CASE("cdb: 400 records, every one found past the collisions") {
     }
     CHECK(lookup(db, "10.9.9.9") == "(absent)");
     CHECK(lookup(db, "") == "(absent)");
+}
+
+TEST_CASE("cdb: every key in file order, cut to a length") {
+    Cdb db = open_ok(fixture("rules-v4.cdb"));
+    std::vector<std::string> keys;
+    std::string why;
+    REQUIRE(db.for_each_key(9, [&](std::string_view key) { keys.emplace_back(key); }, why));
+    REQUIRE(keys.size() == 17);
+    CHECK(keys[0] == "127.0.0.2");
+    CHECK(keys[2] == "127.0.0.1");  // 127.0.0.10, the range's first, cut to 9 bytes
+    CHECK(keys[8] == "127.1.");
+    CHECK(keys[16].empty());  // the default line's key
 }
 
 TEST_CASE("cdb: an empty database is its header alone") {

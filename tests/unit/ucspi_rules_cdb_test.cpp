@@ -152,6 +152,8 @@ TEST_CASE("-x: a cdb by its name or its NUL bytes, anything else text") {
     CHECK(cdb.rules.format() == AccessRules::Format::cdb);
     CHECK(cdb.rules.size() == 17);
     CHECK(cdb.stamp.exists);
+    CHECK(cdb.host_keys == 3);  // =mail.example.org, =.example.com, =
+    CHECK(cdb.info_keys == 2);  // alice@127.0.0.4, bob@=mail.example.org
 
     LoadedRules text = load_access_rules(write("rules.txt", "127.0.0.2:deny\n:allow,A=1\n"), false);
     REQUIRE(text.ok());
