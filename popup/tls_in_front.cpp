@@ -16,15 +16,17 @@ std::optional<TlsInFront> tls_in_front(bool terminated_setting, bool ucspi_tls) 
     if (terminated_setting) return TlsInFront{"terminator", named};
     if (ucspi_tls) return std::nullopt;
     auto proto = env_get("PROTO");
-    if ((protocol && !protocol->empty()) || (proto && *proto == "SSL")) return TlsInFront{"server", named};
+    bool sslserver = (proto && *proto == "SSL") || env_get("SSLREMOTEIP");  // PROTO=TCP with -e
+    if ((protocol && !protocol->empty()) || sslserver) return TlsInFront{"server", named};
     return std::nullopt;
 }
 
 namespace {
-// s6-tlsd's and s6-ucspitlsd's (with -Z), and sslserver's.
+// s6-tlsd's and s6-ucspitlsd's (with -Z), and sslserver's (its TLS engine's
+// uid, gid and chroot among them).
 constexpr std::string_view tls_server_settings[] = {
-    "CADIR", "CAFILE", "CCAFILE", "CERTFILE", "CERTCHAINFILE", "CIPHERS", "DHFILE",
-    "KEYFILE", "KEYPASS", "VERIFYDEPTH", "TLS_UID", "TLS_GID",
+    "CADIR", "CAFILE", "CCAFILE", "CERTFILE", "CERTCHAINFILE", "CIPHERS", "DHFILE", "KEYFILE",
+    "KEYPASS", "VERIFYDEPTH", "TLS_UID", "TLS_GID", "SSL_UID", "SSL_GID", "SSL_CHROOT",
 };
 
 // s6's SNI variants: KEYFILE:name and CERTFILE:name.

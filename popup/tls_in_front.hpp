@@ -1,7 +1,8 @@
 // TLS that runs before popup starts. A TLS server that does the handshake
 // first and then runs popup on the cleartext (s6-tlsd, s6-tlsserver,
 // sslserver without -n) says so in the environment: SSL_PROTOCOL, or
-// sslserver's PROTO=SSL, and no UCSPI-TLS descriptors. A terminator in front
+// sslserver's PROTO=SSL or SSLREMOTEIP (-e sets PROTO=TCP), and no
+// UCSPI-TLS descriptors. A terminator in front
 // (stunnel, HAProxy) leaves no trace: the administrator says so with
 // POSTERN_TLS_TERMINATED, which postern-tcpserver also sets when HAProxy's
 // PROXY v2 header says the client came over TLS.

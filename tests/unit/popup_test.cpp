@@ -167,6 +167,7 @@ TEST_CASE("remote address: TCPREMOTEIP, then SSLREMOTEIP, then REMOTE_ADDR", "[p
 TEST_CASE("TLS in front: a TLS server's facts or the administrator's word", "[popup]") {
     ScopedEnv env;
     env.set("SSL_PROTOCOL", nullptr);
+    env.set("SSLREMOTEIP", nullptr);
     env.set("PROTO", "TCP");
     CHECK_FALSE(tls_in_front(false, false));
     env.set("SSL_PROTOCOL", "TLSv1.3");  // s6-tlsd
@@ -182,6 +183,10 @@ TEST_CASE("TLS in front: a TLS server's facts or the administrator's word", "[po
     CHECK(front->protocol == "unknown");
     CHECK_FALSE(tls_in_front(false, true));  // sslserver -n sets PROTO=SSL before any handshake
     env.set("PROTO", "TCP");
+    env.set("SSLREMOTEIP", "192.0.2.7");  // sslserver -e
+    CHECK(tls_in_front(false, false));
+    CHECK_FALSE(tls_in_front(false, true));
+    env.set("SSLREMOTEIP", nullptr);
     front = tls_in_front(true, true);  // stunnel in front, whatever follows
     REQUIRE(front);
     CHECK(std::string(front->by) == "terminator");
@@ -190,13 +195,13 @@ TEST_CASE("TLS in front: a TLS server's facts or the administrator's word", "[po
 TEST_CASE("the TLS server's settings do not reach the programs after popup", "[popup]") {
     ScopedEnv env;
     for (const char* name : {"CERTFILE", "KEYFILE", "CAFILE", "CADIR", "TLS_UID", "TLS_GID", "KEYPASS", "CIPHERS",
-                             "KEYFILE:mail.example", "CERTFILE:mail.example"})
+                             "SSL_UID", "KEYFILE:mail.example", "CERTFILE:mail.example"})
         env.set(name, "x");
     env.set("SSL_PROTOCOL", "TLSv1.3");
     env.set("KEYFILES", "kept");
     unset_tls_server_settings();
     for (const char* name : {"CERTFILE", "KEYFILE", "CAFILE", "CADIR", "TLS_UID", "TLS_GID", "KEYPASS", "CIPHERS",
-                             "KEYFILE:mail.example", "CERTFILE:mail.example"})
+                             "SSL_UID", "KEYFILE:mail.example", "CERTFILE:mail.example"})
         CHECK(::getenv(name) == nullptr);
     CHECK(std::string(::getenv("SSL_PROTOCOL")) == "TLSv1.3");
     CHECK(std::string(::getenv("KEYFILES")) == "kept");

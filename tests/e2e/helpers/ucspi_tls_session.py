@@ -18,7 +18,9 @@ Plays both ends of a TLS session, with Python's ssl:
       with the decrypted stream on fds 0 and 1 (pipes). s6-tlsd sets
       SSL_PROTOCOL and SSL_CIPHER and keeps TCPREMOTEIP (s6-tcpserver's);
       sslserver (without -s or -e) sets PROTO=SSL and SSLREMOTEIP, no
-      SSL_PROTOCOL, no TCPREMOTEIP.
+      SSL_PROTOCOL, no TCPREMOTEIP. (The real sslserver without -s starts
+      COMMAND while the handshake runs, and kills it if it fails: a session
+      whose handshake succeeds sees the same.)
 - a TLS client that connects over 127.0.0.1 and runs MODE:
     normal   CAPA, STLS, handshake, CAPA, then USER/PASS/STAT/QUIT in one write
     require  USER before STLS, then as normal
