@@ -125,6 +125,17 @@ Verdict judge(const ChildSetup& s, const ConnectionFacts& facts) {
     return verdict;
 }
 
+// Behind a proxy the server counts the client once the header named it. The
+// answer has a deadline of its own: host name lookups may have used up the header's.
+void pass_admission(const ChildSetup& s, ConnectionFacts& facts) {
+    Deadline deadline = Deadline::after_seconds(s.options.proxy_timeout);
+    auto admission = ask_admission(s.admission_fd, facts.remote.address, deadline);
+    if (!admission) no_admission_answer(facts);
+    if (!admission->admitted) not_admitted(s);
+    facts.from_source = admission->from_source;
+    ::close(s.admission_fd);
+}
+
 // -6: IPv4 addresses as ::ffff:a.b.c.d, which also makes PROTO TCP6.
 IpAddress as_v6(IpAddress a) {
     if (a.v6) return a;
@@ -156,18 +167,11 @@ void run_child(const ChildSetup& s) {
     facts.remote = s.peer;
     facts.local = local_endpoint(s.connection, s.listening);
     facts.from_source = s.from_source;
-    Deadline header_deadline = Deadline::after_seconds(s.options.proxy_timeout);
-    if (s.options.proxy) learn_client_from_proxy(s, facts, header_deadline);
+    if (s.options.proxy) learn_client_from_proxy(s, facts, Deadline::after_seconds(s.options.proxy_timeout));
     prepare_connection(s);
     learn_host_names(s.options, facts);
     Verdict verdict = judge(s, facts);
-    if (s.admission_fd >= 0) {
-        auto admission = ask_admission(s.admission_fd, facts.remote.address, header_deadline);
-        if (!admission) no_admission_answer(facts);
-        if (!admission->admitted) not_admitted(s);
-        facts.from_source = admission->from_source;
-        ::close(s.admission_fd);
-    }
+    if (s.admission_fd >= 0) pass_admission(s, facts);
     if (s.options.v4_as_v6) {
         facts.remote.address = as_v6(facts.remote.address);
         facts.local.address = as_v6(facts.local.address);

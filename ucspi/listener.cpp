@@ -64,7 +64,8 @@ std::optional<Listener> open_listener(const std::string& host, const std::string
     ::setsockopt(l.fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     // "::" serves IPv4 clients too, whatever the system's default says.
     if (ai->ai_family == AF_INET6) ::setsockopt(l.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    if (::bind(l.fd.get(), reinterpret_cast<sockaddr*>(&address), ai->ai_addrlen) != 0) return failed(step, "bind", errno);
+    if (::bind(l.fd.get(), reinterpret_cast<sockaddr*>(&address), ai->ai_addrlen) != 0)
+        return failed(step, "bind", errno);
     if (::listen(l.fd.get(), settings.backlog) != 0) return failed(step, "listen", errno);
 
     sockaddr_storage bound{};

@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
     }
     note_ignored_options(options);
     const char* step = "";
-    auto listener = open_listener(options.host, options.port, {options.backlog, options.ipv4_only, options.interface}, step);
+    ListenSettings settings{options.backlog, options.ipv4_only, options.interface};
+    auto listener = open_listener(options.host, options.port, settings, step);
     if (!listener) return cannot_listen(options, step);
     if (!become(identity)) return cannot_become(identity);
     ServerSignals signals;

@@ -47,15 +47,17 @@ for ((i = 0; i < ${#flags}; i++)); do words+=("-${flags:i:1}"); done
 while read -r letter name; do words+=("-$letter $(value_for "$name")"); done \
     < <(echo "$usage" | grep -o '\[ -[A-Za-z] [^] ]* \]' | sed 's/\[ -\(.\) \(.*\) \]/\1 \2/')
 words+=(-4 -6 "-I lo" "-$flags" "-46$flags")
+n=0
 for word in "${words[@]}"; do
+    n=$((n + 1))  # a log and port file of its own: start_listener must not read the last one's port
     case $word in
         -g*|-u*|-U|-*U*) [ "$(id -u)" = 0 ] || { skip "postern-tcpserver $word" "needs root to change identity"; continue; } ;;
     esac
     # shellcheck disable=SC2086 # a word is an option and its value
-    start_listener opt env UID="$uid" GID="$gid" "$TS" -1 $word 127.0.0.1 0 "$T/env.sh"
+    start_listener "opt$n" env UID="$uid" GID="$gid" "$TS" -1 $word 127.0.0.1 0 "$T/env.sh"
     PID=$LISTENER_PID PORT=$LISTENER_PORT
     name="postern-tcpserver ${word//$T\//} 127.0.0.1 0 ...: serves"
-    if served; then ok "$name"; else fail "$name" "$(cat "$T/opt.log")"; fi
+    if served; then ok "$name"; else fail "$name" "$(cat "$T/opt$n.log")"; fi
     stop_server "$PID"
 done
 
@@ -87,10 +89,10 @@ print(s.recv(100).decode().strip())
 PY
 chmod 755 "$T/ipopt.py"
 for host in 127.0.0.1 ::; do
-    start ipopt -o "$host" 0 "$T/ipopt.py"
+    start "keep$host" -o "$host" 0 "$T/ipopt.py"
     check "-o on $host: the client's options stay on the connection" test "$(python3 "$T/rr_client.py" "$PORT")" != none
     stop_server "$PID"
-    start ipopt "$host" 0 "$T/ipopt.py"
+    start "kill$host" "$host" 0 "$T/ipopt.py"
     expect_eq "-O (the default) on $host: they are removed" none "$(python3 "$T/rr_client.py" "$PORT")"
     stop_server "$PID"
 done
