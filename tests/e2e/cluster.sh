@@ -17,7 +17,7 @@
 # addresses in its namespaces.
 . "$(dirname "$0")/lib.sh"
 need_root
-for c in ip unshare haproxy python3 useradd userdel mount setpriv; do
+for c in ip unshare haproxy python3 useradd userdel mount hostname; do
     command -v "$c" >/dev/null 2>&1 || { fail "cluster: $c is missing (tests/deps.sh installs it)"; exit 1; }
 done
 LOAD="$E2E/helpers/cluster_load.py"
@@ -27,7 +27,8 @@ PW='cluster s3cret'
 DOMAIN=e2e.example.org
 ID=$$
 
-# Two /30s no interface or route here uses: 198.18.0.0/15 is for benchmarks (RFC 2544).
+# Two /30s of a 198.18.x.0/24 that no interface or route here uses
+# (198.18.0.0/15 is for benchmarks, RFC 2544).
 net=
 for i in $(seq 0 49); do
     x=$(((ID + i) % 250 + 1))
@@ -42,7 +43,6 @@ declare -a NS ADDR HOST
 # kill_node N: SIGKILL every process in node N's network namespace (its PID
 # namespace's init, postern-tcpserver, among them: the kernel ends the rest).
 kill_node() {
-    local pids
     sh -c "$(kill_node_command "$1")"
 }
 kill_node_command() {
@@ -140,7 +140,6 @@ wait_log() {
     done
     return 1
 }
-maildir_files() { find "$T/store/u$1/Maildir/new" "$T/store/u$1/Maildir/cur" -type f | wc -l; }
 login() { timeout 30 python3 "$LOAD" login "$@"; }
 
 # --- 1. POSTERN_LOCK=1 across the two nodes --------------------------------
@@ -176,7 +175,7 @@ expect_grep "the holder's QUIT is answered +OK" '^quit \+OK' "$T/hold.out"
 check "once it has quit, the user logs in on node2" \
     bash -c "python3 '$LOAD' login '$A2' '$U1' '$PW' --proxy-local | grep -q '^login node2 +OK '"
 
-# Through HAProxy, under load (the sessions hold the maildrop up to 0.5 s).
+# Through HAProxy, under load (each session holds the maildrop up to about half a second).
 find "$T/store/u1/Maildir" "$T/store/u2/Maildir" -type f -delete
 timeout 120 python3 "$LOAD" load --front "$FRONT" --exclusive --clients 8 --seconds 5 --initial 5 --hold-ms 150 \
     --user "$U1:$PW:$T/store/u1/Maildir" --user "$U2:$PW:$T/store/u2/Maildir" >"$T/exclusive.out" 2>&1
@@ -218,6 +217,10 @@ cat "$T/load.out"
 [ $status -eq 0 ] || grep -q '^not ok - ' "$T/load.out" || fail "cluster: the load run ended with status $status"
 echo "# the load run took $((SECONDS - start)) s"
 
+# tcplog's retries field is "+N" for a connection redispatched to another server.
+redispatched=$(grep -cE ' [0-9]+/[0-9]+/[0-9]+/[0-9]+/\+[0-9]+ ' "$T/haproxy.log")
+check "HAProxy sent the connections it first tried on the dead node to the other ($redispatched)" \
+    test "$redispatched" -ge 1
 sessions=$(cat "$T/node1.log" "$T/node2.log" | grep -c '^postern-pop3d: end ')
 check "the nodes logged the sessions' ends ($sessions)" test "$sessions" -ge 100
 check "no pop3d found its cache damaged, failed a delete, a flag or a move" \

@@ -7,7 +7,8 @@ cluster_load.py login ADDR:PORT USER SECRET [--proxy-local] [--hold FILE]
     header HAProxy's health checks send) or through HAProxy. Prints
     "login NODE ANSWER" (NODE from the greeting's <pid.time@NODE>); with
     --hold FILE, once logged in, waits until FILE exists or the server ends the
-    session, then sends QUIT and prints "quit ANSWER" (or "quit none REASON").
+    session, then sends QUIT and prints "quit ANSWER" (or "quit none REASON");
+    anything the server sends meanwhile is printed as "unasked BYTES".
 
 cluster_load.py load --front PORT --user NAME:SECRET:MAILDIR [--user ...] [options]
     Delivers mail into each MAILDIR Maildir-style (written in tmp/, owned by
@@ -43,6 +44,7 @@ import hashlib
 import os
 import random
 import re
+import select
 import socket
 import struct
 import subprocess
@@ -64,6 +66,7 @@ class Pop3:
     def __init__(self, host, port, timeout, proxy_local=False, source=None):
         self.sock = socket.create_connection((host, port), timeout=timeout, source_address=source)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.port = self.sock.getsockname()[1]  # how HAProxy's log names the connection
         if proxy_local:  # v2, LOCAL command, no address: what HAProxy's checks send
             self.sock.sendall(b"\r\n\r\n\x00\r\nQUIT\n" + bytes([0x20, 0x00]) + struct.pack("!H", 0))
         self.file = self.sock.makefile("rb")
@@ -125,18 +128,18 @@ def cmd_login(a):
     if not a.hold or not answer.startswith(b"+OK"):
         conn.close()
         return 0
-    conn.sock.settimeout(0.05)
     deadline = now() + 60
     try:
         while not os.path.exists(a.hold):
             if now() > deadline:
                 raise SessionError("held for 60 s")
-            try:  # the server ending the session (its node killed) shows as EOF
-                if conn.sock.recv(1, socket.MSG_PEEK) == b"":
+            # The server ending the session (its node killed) shows as EOF;
+            # anything it says unasked is printed.
+            if select.select([conn.sock], [], [], 0.05)[0]:
+                unasked = conn.sock.recv(4096)
+                if not unasked:
                     raise SessionError("connection closed")
-            except socket.timeout:
-                pass
-        conn.sock.settimeout(15)
+                print(f"unasked {unasked!r}", flush=True)
         print(f"quit {conn.command('QUIT').decode(errors='replace')}", flush=True)
     except (OSError, SessionError) as e:
         print(f"quit none {e}", flush=True)
@@ -163,7 +166,7 @@ class Message:
 
 def message_text(uid, user, rnd):
     """A message with what trips servers up: dot lines, 'From ' lines, long lines."""
-    lines = [f"From: MDA <mda@example.org>", f"To: {user}@example.org", f"Subject: cluster {uid}",
+    lines = ["From: MDA <mda@example.org>", f"To: {user}@example.org", f"Subject: cluster {uid}",
              f"Message-ID: <{uid}@example.org>", ""]
     for i in range(rnd.choice((1, 3, 20, 200, 1500))):
         kind = rnd.random()
@@ -191,6 +194,7 @@ class Run:
         self.t_kill = None     # when the kill command was started
         self.t_killed = None   # and when it had returned
         self.t_down = None
+        self.log_at_kill = 0   # the size of HAProxy's log then
         self.stop = threading.Event()
         self.errors = []       # driver trouble (a delivery failed, ...)
 
@@ -234,6 +238,7 @@ class Run:
         think = a.hold_ms / 1000.0
         try:
             conn = Pop3("127.0.0.1", a.front, 15)
+            s["port"] = conn.port
             stage = "greeting"
             greeting = conn.line()
             s["node"] = node_of(greeting)
@@ -322,6 +327,10 @@ class Run:
         a = self.a
         if self.stop.wait(a.kill_at):
             return
+        try:
+            self.log_at_kill = os.path.getsize(a.haproxy_log)
+        except OSError:
+            pass
         self.t_kill = now()
         subprocess.run(["sh", "-c", a.kill_cmd], check=False)
         self.t_killed = now()  # the command returns once the node's processes are gone
@@ -393,8 +402,30 @@ def maildir_now(maildir):
     return found
 
 
+def cut_by_kill(run, s):
+    """In progress on the killed node (or not yet greeted) when it was killed."""
+    return run.t_kill is not None and s["t_connect"] < run.t_killed and s["t_end"] >= run.t_kill and \
+        s["node"] in (None, run.a.killed_node)
+
+
+def closed_at_down(run):
+    """The local ports of the connections HAProxy closed as it marked the node
+    down (termination state D..., on-marked-down shutdown-sessions): one it was
+    opening to that node at that moment is closed too, before any greeting."""
+    ports = set()
+    try:
+        with open(run.a.haproxy_log, errors="replace") as f:
+            f.seek(run.log_at_kill)
+            for line in f:
+                m = re.match(r"127\.0\.0\.1:(\d+) \[[^]]*\] \S+ (\S+) \S+ \S+ (\S\S) ", line)
+                if m and m.group(3).startswith("D") and m.group(2).endswith("/" + run.a.killed_node):
+                    ports.add(int(m.group(1)))
+    except OSError:
+        pass
+    return ports
+
+
 def analyse(run, rep):
-    a = run.a
     msgs = run.messages
     sessions = run.sessions
     inf = float("inf")
@@ -475,7 +506,7 @@ def analyse(run, rep):
                                         f"its deletion was reported done")
             elif r["answer"].startswith("-ERR") and begun.get(r["uid"], inf) < r["t_done"]:
                 pass  # another session's QUIT removed it meanwhile: -ERR is right
-            else:
+            elif not cut_by_kill(run, s):  # a dying node's greeter may say -ERR [SYS/TEMP]
                 gone.append(f"{where}: {r['answer']}")
     rep.check(f"every RETR sends the message delivered, byte for byte, with LIST's size ({retrieved} RETRs)",
               bad_retr)
@@ -484,12 +515,14 @@ def analyse(run, rep):
 
     answers = []
     for s in listings:
+        if cut_by_kill(run, s):
+            continue
         for (n, _), ans in zip(s["dele"], s.get("dele_answers", [])):
             if not ans.startswith("+OK"):
                 answers.append(f"client {s['client']}: DELE {n}: {ans}")
         if s["quit"] is not None and not s["quit"].startswith("+OK"):
             answers.append(f"client {s['client']} on {s['node']}: QUIT: {s['quit']}")
-    rep.check("every DELE and every QUIT is answered +OK", answers)
+    rep.check("every DELE and every QUIT is answered +OK (but in the sessions the kill cut)", answers)
     return begun, done
 
 
@@ -498,15 +531,20 @@ def analyse_failures(run, rep):
     sessions = run.sessions
     failed = [s for s in sessions if s["error"]]
     t_kill = run.t_kill
-    allowed, wrong = [], []
+    at_down = closed_at_down(run)
+    allowed, closed, wrong = [], [], []
     for s in failed:
-        cut = t_kill is not None and s["t_connect"] < run.t_killed and s["t_end"] >= t_kill and \
-            s["node"] in (None, a.killed_node)
-        (allowed if cut else wrong).append(s)
+        if cut_by_kill(run, s):
+            allowed.append(s)
+        elif t_kill is not None and s["node"] is None and s.get("port") in at_down:
+            closed.append(s)
+        else:
+            wrong.append(s)
     rep.check(f"every session succeeds but those in progress on {a.killed_node} when it was killed "
-              f"({len(sessions)} sessions, {len(allowed)} cut by the kill)",
-              [f"client {s['client']} ({s['user']}) on {s['node']}, {s['t_connect'] - run.t_start:.2f} s in: "
-               f"{s['error']}" for s in wrong])
+              f"({len(sessions)} sessions, {len(allowed)} cut by the kill, {len(closed)} closed by HAProxy "
+              f"before the greeting as it marked the node down)",
+              [f"client {s['client']} ({s['user']}) on {s['node']}, {s['t_connect'] - run.t_start:.2f} s in, "
+               f"port {s.get('port')}: {s['error']}" for s in wrong])
     if t_kill is None:
         return
     before = [s for s in sessions if s["t_connect"] < t_kill]
@@ -525,7 +563,8 @@ def analyse_failures(run, rep):
               [] if run.t_down - t_kill < 5 else ["more than 5 s"])
     after = [s for s in sessions if s["t_connect"] > run.t_killed]
     off = [f"client {s['client']}, {s['t_connect'] - run.t_killed:.2f} s after the kill: node {s['node']}, "
-           f"error {s['error']}" for s in after if s["error"] or s["node"] == a.killed_node]
+           f"error {s['error']}" for s in after
+           if (s["error"] and s not in closed) or s["node"] == a.killed_node]
     late = [s for s in after if s["t_connect"] > run.t_down]
     rep.check(f"every session after the kill succeeds through the other node ({len(after)} sessions, "
               f"{len(late)} after the node was marked down)", off if after else ["no session after the kill"])
