@@ -4,7 +4,8 @@
 # its own address (a veth pair to the root namespace) and its own mount, host
 # name (UTS) and PID namespaces, in which the store is bind-mounted where the
 # users' homes are; each runs postern-tcpserver -y and the chain. HAProxy on
-# 127.0.0.1 sends PROXY v2 and checks each node for the greeting's +OK.
+# 127.0.0.1 sends PROXY v2 (with its SSL TLV) and checks each node for the
+# greeting's +OK.
 #  1. POSTERN_LOCK=1 on both nodes: a session on one node keeps its user out
 #     on the other ([IN-USE]) but not another user; the lock goes with the
 #     session's end and with its node's death; through HAProxy, no two sessions
@@ -120,7 +121,7 @@ backend postern
     balance leastconn
     option tcp-check
     tcp-check expect rstring ^\+OK
-    default-server send-proxy-v2 check-send-proxy check inter 300ms fall 2 rise 1 on-marked-down shutdown-sessions
+    default-server send-proxy-v2-ssl check-send-proxy check inter 300ms fall 2 rise 1 on-marked-down shutdown-sessions
     server node1 ${ADDR[1]}:1110
     server node2 ${ADDR[2]}:1110
 EOF
