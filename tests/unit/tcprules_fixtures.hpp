@@ -4,6 +4,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -19,8 +21,10 @@ inline std::string fixture_path(const std::string& name) {
     return here.substr(0, here.rfind('/') + 1) + "data/tcprules/" + name;
 }
 
+// The path is the source tree's, relative: tests/run runs the tests from its top.
 inline std::string fixture(const std::string& name) {
     std::ifstream in(fixture_path(name), std::ios::binary);
+    if (!in) FAIL("cannot read " << fixture_path(name) << ": run the unit tests from the top of the tree");
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
