@@ -13,7 +13,7 @@ std::optional<std::string_view> env_get(const char* name);
 // nullopt when set to anything else, so a typo is an error, not a silent default.
 std::optional<uint64_t> env_number(const char* name, uint64_t fallback, uint64_t min, uint64_t max);
 
-// "1", "yes", "on" (any case) are true; unset, "", "0", "no", "off" false; nullopt otherwise.
+// "1", "yes", "on", "true" (any case) are true; unset, "", "0", "no", "off", "false" false; nullopt otherwise.
 std::optional<bool> env_flag(const char* name);
 
 // Logs "bad-setting name=... value=..." and returns false, for a setting that is malformed.

@@ -1,5 +1,6 @@
-// MD5 (RFC 1321), for the APOP digest only: APOP is MD5(timestamp + secret)
-// in lower-case hex. Not for anything that needs a secure hash.
+// MD5 (RFC 1321) in lower-case hex: the APOP digest, MD5(timestamp +
+// secret), and pop3d's UIDL for a file name outside RFC 1939's alphabet.
+// Not for anything that needs a secure hash.
 #pragma once
 #include <array>
 #include <cstddef>

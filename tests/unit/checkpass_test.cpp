@@ -221,7 +221,10 @@ TEST_CASE("crypt: locked and empty hashes match nothing", "[checkpass]") {
     CHECK(is_locked_hash("!$6$saltsalt$x"));
     CHECK(is_locked_hash("*"));
     CHECK_FALSE(is_locked_hash("$6$a$b"));
+    // A plain mismatch, not crypt_failed (a temporary failure): the guard
+    // answers before crypt(3), which refuses such a setting.
     CHECK(mismatches("secret", "!$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"));
+    CHECK(mismatches("secret", "*LK*$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"));
     CHECK(mismatches("secret", ""));
     CHECK(burn_password_check("secret").result == PasswordCheck::mismatch);  // never a match
 }
