@@ -11,8 +11,9 @@
 #     session's end and with its node's death; through HAProxy, no two sessions
 #     of one user ever hold the maildrop at once.
 #  2. Without the lock (the default): 20 clients for two users through HAProxy
-#     while mail is delivered, and node1 is killed halfway (the checks are in
-#     helpers/cluster_load.py).
+#     while mail is delivered, with a lull in which nothing changes (so that
+#     logins take postern-pop3d's cached listing), and node1 is killed
+#     halfway (the checks are in helpers/cluster_load.py).
 # Root only. Everything it makes (two users, the namespaces, veths and mounts,
 # its files) it removes; it sends traffic only to 127.0.0.1 and to the
 # addresses in its namespaces.
@@ -176,6 +177,26 @@ expect_grep "the holder's QUIT is answered +OK" '^quit \+OK' "$T/hold.out"
 check "once it has quit, the user logs in on node2" \
     bash -c "python3 '$LOAD' login '$A2' '$U1' '$PW' --proxy-local | grep -q '^login node2 +OK '"
 
+# A cached listing never hides what another node or the MDA changed. Once the
+# directories have settled (2 s without a change), node1 lists them and writes
+# postern-cache; node2 takes its listing from that file. Then the MDA delivers
+# and node1 deletes; once that has settled too, node2 lists both changes.
+uidls() { login "$1" "$U1" "$PW" --proxy-local --uidl | sed -n 's/^uidl [0-9]* //p'; }
+cached_on_node2() { grep -c "^postern-pop3d: loaded user=$U1 .* listing=cache " "$T/node2.log"; }
+sleep 2.5
+before=$(uidls "$A1")
+sleep 2.5
+cached=$(cached_on_node2)
+expect_eq "node2 lists what node1 listed" "$before" "$(uidls "$A2")"
+check "and takes that listing from the cache node1 wrote" test "$(cached_on_node2)" -gt "$cached"
+printf 'Subject: late\n\nbody\n' >"$T/store/u1/Maildir/tmp/1000000009.M9P9.mda"
+chown "$U1:" "$T/store/u1/Maildir/tmp/1000000009.M9P9.mda"
+mv "$T/store/u1/Maildir/tmp/1000000009.M9P9.mda" "$T/store/u1/Maildir/new/"
+check "node1 deletes message 1" bash -c "python3 '$LOAD' login '$A1' '$U1' '$PW' --proxy-local --dele 1 | grep -q '^quit +OK'"
+sleep 2.5
+expect_eq "after both changes have settled, node2 lists the delivery and not the deletion" \
+    "$(printf '%s\n' "$before" | tail -n +2; echo 1000000009.M9P9.mda)" "$(uidls "$A2")"
+
 # Through HAProxy, under load (each session holds the maildrop up to about half a second).
 find "$T/store/u1/Maildir" "$T/store/u2/Maildir" -type f -delete
 timeout 120 python3 "$LOAD" load --front "$FRONT" --exclusive --clients 8 --seconds 5 --initial 5 --hold-ms 150 \
@@ -208,9 +229,10 @@ both_up() { wait_log "$T/haproxy.log" 'Server postern/node1 is UP' && wait_log "
 check "HAProxy marks both nodes up again" both_up
 check "and checks both nodes" nodes_checked $((checks1 + 2)) $((checks2 + 2))
 down_before=$(grep -c 'Server postern/node1 is DOWN' "$T/haproxy.log")
+lines1=$(wc -l <"$T/node1.log") lines2=$(wc -l <"$T/node2.log")
 start=$SECONDS
-timeout 150 python3 "$LOAD" load --front "$FRONT" --clients 20 --seconds 16 --initial 30 \
-    --kill-at 7 --kill-cmd "$(kill_node_command 1)" --killed-node node1 \
+timeout 150 python3 "$LOAD" load --front "$FRONT" --clients 20 --seconds 17 --initial 30 --lull 2.5:6.5 \
+    --kill-at 8.5 --kill-cmd "$(kill_node_command 1)" --killed-node node1 \
     --haproxy-log "$T/haproxy.log" --down-pattern 'Server postern/node1 is DOWN' --down-skip "$down_before" \
     --user "$U1:$PW:$T/store/u1/Maildir" --user "$U2:$PW:$T/store/u2/Maildir" >"$T/load.out" 2>&1
 status=$?
@@ -222,6 +244,9 @@ echo "# the load run took $((SECONDS - start)) s"
 redispatched=$(grep -cE ' [0-9]+/[0-9]+/[0-9]+/[0-9]+/\+[0-9]+ ' "$T/haproxy.log")
 check "HAProxy sent the connections it first tried on the dead node to the other ($redispatched)" \
     test "$redispatched" -ge 1
+cached=$({ tail -n +$((lines1 + 1)) "$T/node1.log"; tail -n +$((lines2 + 1)) "$T/node2.log"; } |
+    grep -c '^postern-pop3d: loaded .* listing=cache ')
+check "while the Maildirs were left alone, logins took the cache's listing ($cached)" test "$cached" -ge 1
 sessions=$(cat "$T/node1.log" "$T/node2.log" | grep -c '^postern-pop3d: end ')
 check "the nodes logged the sessions' ends ($sessions)" test "$sessions" -ge 100
 check "no pop3d found its cache damaged, failed a delete, a flag or a move" \

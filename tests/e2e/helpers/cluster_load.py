@@ -2,10 +2,12 @@
 """Clients and a mail deliverer for tests/e2e/cluster.sh: two postern nodes
 behind HAProxy, on one Maildir store.
 
-cluster_load.py login ADDR:PORT USER SECRET [--proxy-local] [--hold FILE]
+cluster_load.py login ADDR:PORT USER SECRET [--proxy-local] [--uidl] [--dele N]... [--hold FILE]
     One APOP login, straight to a node (--proxy-local: with the PROXY v2 LOCAL
     header HAProxy's health checks send) or through HAProxy. Prints
-    "login NODE ANSWER" (NODE from the greeting's <pid.time@NODE>); with
+    "login NODE ANSWER" (NODE from the greeting's <pid.time@NODE>); --uidl
+    prints "uidl N UID" for each message; --dele N deletes message N and
+    QUITs, printing "dele N ANSWER" and "quit ANSWER"; otherwise, with
     --hold FILE, once logged in, waits until FILE exists or the server ends the
     session, then sends QUIT and prints "quit ANSWER" (or "quit none REASON");
     anything the server sends meanwhile is printed as "unasked BYTES".
@@ -15,7 +17,11 @@ cluster_load.py load --front PORT --user NAME:SECRET:MAILDIR [--user ...] [optio
     the user, renamed into new/) and runs --clients sessions at once through
     HAProxy on 127.0.0.1:PORT for --seconds: each logs in (APOP or USER/PASS),
     STAT, UIDL, LIST, RETRs and DELEs a few messages and QUITs (a few drop the
-    connection instead). With --kill-at S it runs --kill-cmd S seconds in (it
+    connection instead). With --lull A:B, from A to B seconds in nothing is
+    delivered and the sessions change nothing (they drop the connection after
+    a RETR), so that new/ and cur/ settle and logins take postern-pop3d's
+    cached listing, which the later ones must then see through. With
+    --kill-at S it runs --kill-cmd S seconds in (it
     is to return once the node's processes are gone) and
     waits for --down-pattern in --haproxy-log (beyond the --down-skip times it
     was there before). It records every answer with the
@@ -125,8 +131,22 @@ def cmd_login(a):
         print(f"login none {e}", flush=True)
         return 1
     print(f"login {node_of(greeting)} {answer.decode(errors='replace')}", flush=True)
-    if not a.hold or not answer.startswith(b"+OK"):
+    if not answer.startswith(b"+OK"):
         conn.close()
+        return 0
+    if a.uidl or a.dele:
+        try:
+            if a.uidl and conn.command("UIDL").startswith(b"+OK"):
+                for line in conn.multiline():
+                    print(f"uidl {line.decode(errors='replace')}", flush=True)
+            for n in a.dele:
+                print(f"dele {n} {conn.command(f'DELE {n}').decode(errors='replace')}", flush=True)
+            if a.dele:
+                print(f"quit {conn.command('QUIT').decode(errors='replace')}", flush=True)
+        except (OSError, SessionError) as e:
+            print(f"failed {e}", flush=True)
+    if not a.hold:
+        conn.close()  # without QUIT (when nothing was deleted): nothing changes
         return 0
     deadline = now() + 60
     try:
@@ -219,14 +239,20 @@ class Run:
         os.rename(tmp, os.path.join(user.maildir, "new", uid))
         msg.delivered = now()
 
+    def in_lull(self):
+        """While the Maildirs are left alone: no delivery, and no session changes anything."""
+        lull = self.a.lull
+        return lull is not None and lull[0] <= now() - self.t_start < lull[1]
+
     def deliverer(self, user, seed):
         rnd = random.Random(seed)
         while not self.stop.is_set():
-            try:
-                self.deliver(user, rnd)
-            except OSError as e:
-                self.errors.append(f"delivery to {user.name} failed: {e}")
-                return
+            if not self.in_lull():
+                try:
+                    self.deliver(user, rnd)
+                except OSError as e:
+                    self.errors.append(f"delivery to {user.name} failed: {e}")
+                    return
             self.stop.wait(rnd.uniform(0.02, 0.08))
 
     def session(self, user, rnd, client):
@@ -286,10 +312,11 @@ class Run:
                     r["sha"] = hashlib.sha256(body).hexdigest()
                 r["t_done"] = now()
                 s["retr"].append(r)
+            s["lull"] = self.in_lull()
             for r in s["retr"]:
-                if r["answer"].startswith("+OK") and rnd.random() < 0.6:
+                if r["answer"].startswith("+OK") and rnd.random() < 0.6 and not s["lull"]:
                     s["dele"].append((r["n"], r["uid"]))
-            if listing and rnd.random() < 0.15:
+            if listing and rnd.random() < 0.15 and not s["lull"]:
                 n = rnd.randint(1, len(listing))
                 if all(n != d[0] for d in s["dele"]):
                     s["dele"].append((n, listing[n - 1]))
@@ -298,8 +325,8 @@ class Run:
                 stage = f"dele {n}"
                 s["dele_answers"].append(conn.command(f"DELE {n}").decode(errors="replace"))
             time.sleep(rnd.uniform(0, think))
-            if rnd.random() < 0.08:
-                s["dropped"] = True  # a dropped connection deletes nothing
+            if rnd.random() < 0.08 or (s["lull"] and s["retr"]):
+                s["dropped"] = True  # a dropped connection changes nothing: no deletion, no S flag
             else:
                 stage = "quit"
                 s["t_quit_sent"] = now()
@@ -681,6 +708,8 @@ def main():
     lo.add_argument("secret")
     lo.add_argument("--proxy-local", action="store_true")
     lo.add_argument("--hold")
+    lo.add_argument("--uidl", action="store_true")
+    lo.add_argument("--dele", action="append", type=int, default=[])
     ld = sub.add_parser("load")
     ld.add_argument("--front", type=int, required=True)
     ld.add_argument("--user", action="append", required=True)
@@ -688,6 +717,9 @@ def main():
     ld.add_argument("--seconds", type=float, default=15)
     ld.add_argument("--initial", type=int, default=30, help="messages waiting in each Maildir at the start")
     ld.add_argument("--hold-ms", type=float, default=30, help="the most a client waits between commands")
+    ld.add_argument("--lull", type=lambda v: tuple(map(float, v.split(":"))),
+                    help="START:END seconds in: no deliveries, and sessions change nothing, so that the "
+                         "directories settle and logins take the cache's listing")
     ld.add_argument("--kill-at", type=float)
     ld.add_argument("--kill-cmd")
     ld.add_argument("--killed-node", default="node1")
