@@ -21,6 +21,13 @@ endif
 CXX_CMD := $(CC_CMD) $(SAN_FLAGS) -Ilib -I. -MMD -MP
 LINK_CMD := $(LD_CMD) $(SAN_FLAGS)
 
+# Every object and program depends on the commands that made it: this file
+# is rewritten whenever they change (an edit of conf-cc or conf-ld, WERROR=1
+# or not), so no build ever mixes objects of two flag sets.
+COMMANDS_STAMP := $(BUILD)/commands
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(CXX_CMD)' '$(LINK_CMD)' | cmp -s - $(COMMANDS_STAMP) || \
+        printf '%s\n' '$(CXX_CMD)' '$(LINK_CMD)' > $(COMMANDS_STAMP))
+
 # Each program: its main file, and the directory whose other sources it links.
 # A directory's files named *main.cpp are mains; the rest is that program's logic.
 PROGRAMS := postern-pop3d postern-popup postern-checkpass postern-passwd postern-tcpserver
@@ -58,7 +65,7 @@ MANPAGES := $(wildcard man/*.[1-8])
 .PHONY: all check unit e2e install clean demo bench
 all: $(BINARIES)
 
-$(BUILD)/%.o: %.cpp
+$(BUILD)/%.o: %.cpp $(COMMANDS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX_CMD) -c -o $@ $<
 
@@ -67,20 +74,20 @@ $(LIB_A): $(LIB_OBJ)
 	ar rcs $@ $^
 
 define program_rule
-$(BUILD)/bin/$(1): $(call objs_of,$(1)) $(LIB_A) conf-ld
+$(BUILD)/bin/$(1): $(call objs_of,$(1)) $(LIB_A) $(COMMANDS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(LINK_CMD) $(if $(filter $(1),$(STATIC_PROGRAMS)),$(STATIC_FLAG)) -o $$@ $$(filter %.o %.a,$$^) $(libs_of_$(1))
 endef
 $(foreach p,$(BUILT_PROGRAMS),$(eval $(call program_rule,$(p))))
 
 # Catch2's own code: GCC's sanitizer builds warn inside it, and it is not ours to fix.
-$(BUILD)/tests/unit-main.o: tests/unit-main/main.cpp
+$(BUILD)/tests/unit-main.o: tests/unit-main/main.cpp $(COMMANDS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX_CMD) -Wno-error -c -o $@ $<
 
-$(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/tests/unit-main.o $(LIB_A)
+$(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/tests/unit-main.o $(LIB_A) $(COMMANDS_STAMP)
 	@mkdir -p $(dir $@)
-	$(LINK_CMD) -o $@ $^ $(UNIT_LIBS)
+	$(LINK_CMD) -o $@ $(filter %.o %.a,$^) $(UNIT_LIBS)
 
 # The test runner installs missing Debian packages first when run as root.
 check:
