@@ -69,6 +69,7 @@ bool MessageEncoder::feed_piece(std::string_view piece) {
         p = lf + 1;
     }
     out_.commit(size_t(o - start));
+    consumed_ += uint64_t(p - piece.data());
     return wants_more_lines();
 }
 

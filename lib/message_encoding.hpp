@@ -35,6 +35,8 @@ public:
     bool feed(std::string_view chunk);
     // Ends an unterminated last line and writes the final ".\r\n".
     void finish();
+    // The file's bytes taken so far: all of them unless TOP stopped early.
+    uint64_t consumed() const { return consumed_; }
 
 private:
     bool feed_piece(std::string_view piece);
@@ -47,6 +49,7 @@ private:
     bool at_line_start_ = true;
     bool last_was_cr_ = false;
     uint64_t line_length_ = 0;  // bytes of the current line so far, to find the blank line after the headers
+    uint64_t consumed_ = 0;
 };
 
 }  // namespace postern

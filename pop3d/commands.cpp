@@ -65,11 +65,11 @@ void Session::uidl(std::string_view args) {
     answer_per_message(args, &Session::put_unique_id);
 }
 
+// Only a message sent whole counts as retrieved, and raises LAST.
 void Session::retr(std::string_view args) {
     auto index = message_argument(args);
     if (!index) return;
-    send_message(*index, MessageEncoder::whole_message);
-    if (out_.failed()) return;
+    if (send_message(*index, MessageEncoder::whole_message) == Sent::nothing) return;
     if (!retrieved_[*index]) {
         retrieved_[*index] = 1;
         ++totals_.retrieved;
@@ -78,6 +78,8 @@ void Session::retr(std::string_view args) {
     last_accessed_ = std::max(last_accessed_, *index + 1);
 }
 
+// A TOP whose line count reached past the body sent the whole message, as
+// fetchmail reads the mail it keeps: counted apart from RETR, and not flagged seen.
 void Session::top(std::string_view args) {
     auto [number, lines] = split_command(args);
     if (lines.empty() || lines.find(' ') != std::string_view::npos) return err("usage: TOP message lines");
@@ -85,25 +87,34 @@ void Session::top(std::string_view args) {
     if (!body_lines) return err("invalid number of lines");
     auto index = message_argument(number);
     if (!index) return;
-    send_message(*index, *body_lines);
+    Sent sent = send_message(*index, *body_lines);
+    if (sent == Sent::nothing) return;
+    if (sent == Sent::whole && !topped_[*index]) {
+        topped_[*index] = 1;
+        ++totals_.topped;
+        totals_.topped_octets += drop_.messages[*index].size;
+    }
+    last_accessed_ = std::max(last_accessed_, *index + 1);
 }
 
 // A file that vanished (another session deleted it), that the sandbox or its
 // mode keeps from us, or that is no regular file, is answered -ERR before
 // anything is sent; a read error mid-message cannot be, so it ends the session.
-void Session::send_message(size_t index, uint64_t body_lines) {
+Session::Sent Session::send_message(size_t index, uint64_t body_lines) {
     RegularFile file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
     if (!file && file.error == ENOENT && follow_renames(drop_, std::span(&index, 1)) == 1)
         file = open_message(drop_.dir.get(), drop_.messages.dir(index), drop_.messages.name(index));
     if (file.not_regular) {
         log_event("message-not-regular").kv("file", drop_.messages.name(index));
-        return err("[SYS/PERM] message is not a regular file");
+        err("[SYS/PERM] message is not a regular file");
+        return Sent::nothing;
     }
     if (!file) {
         log_event("message-unreadable").kv("file", drop_.messages.name(index)).err(file.error);
-        if (file.error == ENOENT) return err("[SYS/PERM] message is gone: it was deleted by another session");
-        if (file.error == EACCES) return err("[SYS/PERM] permission denied on message");
-        return err("[SYS/TEMP] cannot read message");
+        if (file.error == ENOENT) err("[SYS/PERM] message is gone: it was deleted by another session");
+        else if (file.error == EACCES) err("[SYS/PERM] permission denied on message");
+        else err("[SYS/TEMP] cannot read message");
+        return Sent::nothing;
     }
     if (body_lines == MessageEncoder::whole_message) {
         out_.put("+OK ");
@@ -119,9 +130,11 @@ void Session::send_message(size_t index, uint64_t body_lines) {
     if (error) {
         log_event("read-error").kv("file", drop_.messages.name(index)).err(error);
         end_ = EndReason::read_error;  // the client sees no final "." and knows the message is incomplete
-        return;
+        return Sent::nothing;
     }
     encoder.finish();
+    if (out_.failed()) return Sent::nothing;
+    return encoder.consumed() >= file.size ? Sent::whole : Sent::part;
 }
 
 void Session::dele(std::string_view args) {
@@ -145,10 +158,12 @@ void Session::rset(std::string_view args) {
     maildrop_summary("+OK maildrop has ");
 }
 
+// RFC 1460's LAST, kept across sessions through the seen flag as UW ipop3d
+// does: the highest message seen before this session, or taken in it since.
 void Session::last(std::string_view args) {
-    if (!no_arguments(args)) return;
+    if (!no_arguments(args) || !listing()) return;
     out_.put("+OK ");
-    out_.put_number(last_accessed_);
+    out_.put_number(std::max(seen_at_login(), last_accessed_));
     out_.put("\r\n");
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstddef>
 
 #include "fd.hpp"
+#include "maildir_quota.hpp"
 
 // Rights newer than some kernel headers (linux-libc-dev 6.1 stops at REFER, ABI 2):
 // their values are the kernel's ABI and never change.
@@ -98,8 +100,10 @@ LandlockRights landlock_rights(int abi) {
     if (abi >= 4) rights.handled_net = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
     if (abi >= 5) rights.handled_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
     if (abi >= 6) rights.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
-    // Writing only in tmp/, where the cache is made: no message is ever opened for writing.
+    // Writing only in tmp/, where the cache is made, and to the quota file: no
+    // message is ever opened for writing.
     rights.tmp_fs = rights.maildir_fs | LANDLOCK_ACCESS_FS_WRITE_FILE;
+    rights.quota_file_fs = LANDLOCK_ACCESS_FS_WRITE_FILE;
     return rights;
 }
 
@@ -112,6 +116,13 @@ SandboxResult confine_to_maildir(int maildir_fd, int abi) {
     // A Maildir without tmp/ goes without a cache, as it would unconfined.
     Fd tmp(::openat(maildir_fd, "tmp", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (tmp && !allow_beneath(ruleset.get(), tmp.get(), rights.tmp_fs)) return failed("add-rule");
+    // Only a regular file with no other name: a hard link to another of the
+    // user's files would make that one writable too.
+    Fd quota(::openat(maildir_fd, maildirsize_file, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st{};
+    if (quota && ::fstat(quota.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+        !allow_beneath(ruleset.get(), quota.get(), rights.quota_file_fs))
+        return failed("add-rule");
     if (!allow_sanitizer(ruleset.get())) return failed("add-rule");
     // Needed to confine a process without privileges; pop3d runs no program anyway.
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return failed("no-new-privs");

@@ -16,11 +16,13 @@ inline constexpr int landlock_known_abi = 7;
 int landlock_abi();
 
 // What a ruleset for `abi` denies (handled) and what it allows beneath the
-// Maildir and beneath its tmp/ (where the cache is written).
+// Maildir, beneath its tmp/ (where the cache is written), and on its Maildir++
+// quota file, `maildirsize`, when it has one (appended to after deletions).
 struct LandlockRights {
     uint64_t handled_fs = 0;
     uint64_t maildir_fs = 0;
     uint64_t tmp_fs = 0;
+    uint64_t quota_file_fs = 0;
     uint64_t handled_net = 0;  // ABI 4: TCP bind and connect, none allowed
     uint64_t scoped = 0;       // ABI 6: abstract UNIX sockets and signals outside the process's domain
 };
@@ -36,6 +38,8 @@ struct SandboxResult {
 };
 
 // Confines this process (for good) to the Maildir open on `maildir_fd`, at `abi` (at least 1).
+// The write right on `maildirsize` is the file's (its inode's): a file put in
+// its place later (a recalculation renames a new one over it) is not writable.
 SandboxResult confine_to_maildir(int maildir_fd, int abi);
 
 }  // namespace postern::pop3d

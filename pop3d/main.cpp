@@ -110,14 +110,21 @@ void log_loaded(const Maildrop& drop, const char* path, int abi) {
     if (drop.truncated) log_event("too-many-messages").kv("user", user_name()).kv("served", drop.count);
 }
 
+// Each message counts once: retrieved (RETR sent it whole), topped (a TOP
+// sent it whole), deleted (UPDATE unlinked it), vanished (marked deleted, but
+// another session had removed it), left (what the Maildir still holds of the
+// session's messages).
 void log_end(const Maildrop& drop, const SessionTotals& totals, EndReason reason) {
-    size_t left = drop.count - totals.deleted;
+    size_t gone = totals.deleted + totals.vanished;
+    uint64_t gone_octets = totals.deleted_octets + totals.vanished_octets;
     log_event("end")
         .kv("user", user_name())
         .kv("reason", reason_name(reason))
         .kv("retrieved", count_and_octets(totals.retrieved, totals.retrieved_octets))
+        .kv("topped", count_and_octets(totals.topped, totals.topped_octets))
         .kv("deleted", count_and_octets(totals.deleted, totals.deleted_octets))
-        .kv("left", count_and_octets(left, drop.total_octets - totals.deleted_octets));
+        .kv("vanished", count_and_octets(totals.vanished, totals.vanished_octets))
+        .kv("left", count_and_octets(drop.count - gone, drop.total_octets - gone_octets));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "command_line.hpp"
 #include "env.hpp"
 #include "log.hpp"
+#include "maildir_name.hpp"
 
 namespace postern::pop3d {
 
@@ -12,7 +13,8 @@ Session::Session(Maildrop& drop, const Settings& settings, LineReader& in, Write
       in_(in),
       out_(out),
       deleted_(drop.count, 0),
-      retrieved_(drop.count, 0) {}
+      retrieved_(drop.count, 0),
+      topped_(drop.count, 0) {}
 
 // Answers are flushed only when the client has nothing more pipelined, so a
 // whole pipelined session goes out in a few large writes.
@@ -81,6 +83,21 @@ uint64_t Session::live_octets() const {
     for (size_t i = 0; i < deleted_.size(); ++i)
         if (deleted_[i]) octets -= drop_.messages[i].size;
     return octets;
+}
+
+size_t Session::seen_at_login() {
+    if (!seen_at_login_) {
+        seen_at_login_ = 0;
+        const MessageList& list = drop_.messages;
+        for (size_t i = list.count(); i > 0; --i) {
+            MessageName name = list.name(i - 1);
+            if (parse_maildir_name(name).flags.find('S') != std::string_view::npos) {
+                seen_at_login_ = i;
+                break;
+            }
+        }
+    }
+    return *seen_at_login_;
 }
 
 bool Session::listing() {

@@ -25,11 +25,16 @@ struct Settings {
 
 enum class EndReason { quit, eof, timeout, read_error, write_error };
 
+// What the session did, for its end line. Each message counts once.
 struct SessionTotals {
-    size_t retrieved = 0;
+    size_t retrieved = 0;  // messages RETR sent whole
     uint64_t retrieved_octets = 0;
-    size_t deleted = 0;
+    size_t topped = 0;  // messages a TOP sent whole (fetchmail's way to read and keep them)
+    uint64_t topped_octets = 0;
+    size_t deleted = 0;  // messages UPDATE unlinked
     uint64_t deleted_octets = 0;
+    size_t vanished = 0;  // marked deleted, but already gone at UPDATE: another session removed them
+    uint64_t vanished_octets = 0;
     size_t delete_failures = 0;
 };
 
@@ -64,7 +69,10 @@ private:
     // The message a command names, or nullopt after answering -ERR.
     std::optional<size_t> message_argument(std::string_view arg);
     bool no_arguments(std::string_view args);
-    void send_message(size_t index, uint64_t body_lines);
+    // What send_message sent: nothing (it answered -ERR, or the session ended
+    // mid-message), the message cut short by TOP, or all of it.
+    enum class Sent { nothing, part, whole };
+    Sent send_message(size_t index, uint64_t body_lines);
     void answer_per_message(std::string_view args, void (Session::*put_value)(size_t));
     void put_size(size_t index);
     // UIDL's answer for a message: its unique name, or a stable digest of it
@@ -79,6 +87,9 @@ private:
         out_.put_line(text);
     }
     void maildrop_summary(std::string_view prefix);
+    // The highest message number already seen (S flag) when the session began:
+    // LAST's value at login and after RSET. Needs the listing.
+    size_t seen_at_login();
     // Reads a deferred listing before a command that needs names or sizes; a
     // cache that fails then ends the session with -ERR (nothing was changed yet).
     bool listing();
@@ -90,8 +101,10 @@ private:
     LineReader& in_;
     Writer& out_;
     std::vector<uint8_t> deleted_;
-    std::vector<uint8_t> retrieved_;
-    size_t last_accessed_ = 0;
+    std::vector<uint8_t> retrieved_;  // sent whole by RETR: flagged seen at UPDATE
+    std::vector<uint8_t> topped_;     // sent whole by TOP: counted, not flagged
+    size_t last_accessed_ = 0;        // the highest message RETR, TOP or DELE took since login or RSET
+    std::optional<size_t> seen_at_login_;
     std::optional<EndReason> end_;  // set by QUIT, or by a failure that ends the session
     static constexpr size_t file_buffer_size = 128 * 1024;
     std::unique_ptr<char[]> file_buffer_;  // allocated by the first RETR or TOP

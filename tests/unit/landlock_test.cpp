@@ -43,6 +43,7 @@ TEST_CASE("each Landlock ABI handles what it knows, and allows beneath the Maild
         CHECK((r.maildir_fs & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_EXECUTE |
                                LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_SYM)) == 0);
         CHECK((r.tmp_fs & LANDLOCK_ACCESS_FS_WRITE_FILE) != 0);
+        CHECK(r.quota_file_fs == LANDLOCK_ACCESS_FS_WRITE_FILE);  // a file's rule: file rights only
         CHECK(((r.handled_fs & refer) != 0) == (abi >= 2));  // unknown to ABI 1: the kernel would say EINVAL
         CHECK(((r.maildir_fs & refer) != 0) == (abi >= 2));
         CHECK(((r.handled_fs & truncate_right) != 0) == (abi >= 3));
@@ -83,6 +84,50 @@ TEST_CASE("confined to a Maildir, a process serves it and reaches nothing outsid
         if (::unlinkat(dir.get(), "tmp/leftover", 0) != 0) return 19;
         if (::mkdirat(dir.get(), "cur/d", 0700) == 0) return 20;
         if (::symlinkat("/etc/passwd", dir.get(), "cur/link") == 0) return 21;
+        return 0;
+    });
+    CHECK(status == 0);
+}
+
+TEST_CASE("confined, a process may append to maildirsize, and to no file put in its place") {
+    int abi = landlock_abi();
+    if (abi == 0) {
+        WARN("this kernel has no Landlock");
+        return;
+    }
+    test::TempMaildir md;
+    md.put("maildirsize", "200000S\n0 0\n");
+    md.put("cur/1.a.h:2,", "Subject: a\n\n");
+    md.put("tmp/new-maildirsize", "200000S\n0 0\n");
+    int status = in_child([&] {
+        Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+        if (confine_to_maildir(dir.get(), abi).error) return 10;
+        Fd quota(::openat(dir.get(), "maildirsize", O_RDWR | O_APPEND));
+        if (!quota || ::write(quota.get(), "-1 -1\n", 6) != 6) return 11;
+        if (::openat(dir.get(), "cur/1.a.h:2,", O_WRONLY) >= 0) return 12;  // still no message
+        if (::openat(dir.get(), "other", O_WRONLY | O_CREAT, 0600) >= 0) return 13;
+        // A recalculation renames a new file over it: the right was the old file's.
+        if (abi >= 2 && ::renameat(dir.get(), "tmp/new-maildirsize", dir.get(), "maildirsize") != 0) return 14;
+        if (abi >= 2 && ::openat(dir.get(), "maildirsize", O_RDWR | O_APPEND) >= 0) return 15;
+        return 0;
+    });
+    CHECK(status == 0);
+}
+
+TEST_CASE("a maildirsize with a second name elsewhere is not made writable") {
+    int abi = landlock_abi();
+    if (abi == 0) {
+        WARN("this kernel has no Landlock");
+        return;
+    }
+    test::TempMaildir md;
+    test::TempMaildir elsewhere;
+    elsewhere.put("target", "200000S\n0 0\n");
+    REQUIRE(::link((elsewhere.path() / "target").c_str(), (md.path() / "maildirsize").c_str()) == 0);
+    int status = in_child([&] {
+        Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+        if (confine_to_maildir(dir.get(), abi).error) return 10;
+        if (::openat(dir.get(), "maildirsize", O_WRONLY | O_APPEND) >= 0 || errno != EACCES) return 11;
         return 0;
     });
     CHECK(status == 0);
