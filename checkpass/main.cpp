@@ -17,6 +17,7 @@
 #include "request.hpp"
 #include "settings.hpp"
 #include "system_account.hpp"
+#include "version.hpp"
 
 using namespace postern;
 using namespace postern::checkpass;
@@ -194,6 +195,7 @@ const char* identity_refusal(const Settings& settings, const Account& account) {
 
 int main(int argc, char** argv) {
     log_set_program("postern-checkpass");
+    if (version_asked(argc, argv)) return print_version("postern-checkpass");
     if (argc < 2 || !*argv[1]) return usage();
     Settings settings;
     if (!read_settings(settings)) return temporary_failure("", failed_check("settings", "bad-setting"));

@@ -18,6 +18,7 @@
 #include "password_file.hpp"
 #include "password_file_edit.hpp"
 #include "secret.hpp"
+#include "version.hpp"
 
 using namespace postern;
 using namespace postern::checkpass;
@@ -112,6 +113,7 @@ struct Options {
 
 int main(int argc, char** argv) {
     log_set_program("postern-passwd");
+    if (version_asked(argc, argv)) return print_version("postern-passwd");
     Options options;
     int option;
     while ((option = ::getopt(argc, argv, "aru:g:d:")) != -1) {

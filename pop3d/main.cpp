@@ -14,6 +14,7 @@
 #include "log.hpp"
 #include "session.hpp"
 #include "settings.hpp"
+#include "version.hpp"
 
 using namespace postern;
 using namespace postern::pop3d;
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
     // its descriptors (the service log) with pidfd_getfd.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     log_set_program("postern-pop3d");
+    if (version_asked(argc, argv)) return print_version("postern-pop3d");
     if (::getuid() == 0 || ::geteuid() == 0) return refuse_root();
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGALRM, SIG_DFL);

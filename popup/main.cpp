@@ -24,6 +24,7 @@
 #include "remote_checker.hpp"
 #include "settings.hpp"
 #include "tls_in_front.hpp"
+#include "version.hpp"
 
 using namespace postern;
 using namespace postern::popup;
@@ -114,6 +115,7 @@ int separated(Connection& c, const NetworkAccount& account, char* const* program
 
 int main(int argc, char** argv) {
     log_set_program("postern-popup");
+    if (version_asked(argc, argv)) return print_version("postern-popup");
     reset_signals();
     if (argc < 3 || !valid_host(argv[1]) || !*argv[2]) return usage();
     Writer out(1, 4096);

@@ -20,6 +20,7 @@
 #include "privileges.hpp"
 #include "server.hpp"
 #include "signals.hpp"
+#include "version.hpp"
 
 using namespace postern;
 using namespace postern::ucspi;
@@ -80,6 +81,7 @@ void open_standard_fds() {
 
 int main(int argc, char** argv) {
     log_set_program("postern-tcpserver");
+    if (version_asked(argc, argv)) return print_version("postern-tcpserver");
     open_standard_fds();
     ParsedOptions parsed = parse_options(argc, argv);
     if (!parsed.error.empty()) return usage(parsed.error);
