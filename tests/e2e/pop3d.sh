@@ -83,7 +83,7 @@ expect_eq "QUIT unlinks the deleted message and flags the retrieved one seen" \
     "1700000001.M1P1.host:2,S" "$(ls md/cur)"
 expect_eq "new/ is empty after the session" "" "$(ls md/new)"
 expect_grep "the session is logged with counts and octets" \
-    '^postern-pop3d: end user=.* reason=quit retrieved=1/43 deleted=1/35 left=1/43$' log
+    '^postern-pop3d: end user=.* reason=quit retrieved=1/43 topped=0/0 deleted=1/35 vanished=0/0 left=1/43$' log
 
 # --- exact octets: LIST's count is what RETR sends before dot-stuffing ------------
 make_maildir oct
