@@ -110,6 +110,12 @@ install: all
 clean:
 	rm -rf build
 
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree, so
+# that this tree and its build are left alone; the .deb lands in $(BUILD)/deb.
+.PHONY: deb
+deb:
+	@sh debian/build-deb $(BUILD)/deb
+
 # The demo (README's first command): the chain on 127.0.0.1 on a free port, for a
 # demo user mapped to whoever runs it; writes only under $(BUILD)/demo.
 demo: all

@@ -1,7 +1,8 @@
 // Who the network child runs as, and where: POSTERN_POPUP_USER (default
-// nobody; a dedicated account is better), looked up in /etc/passwd (popup is
-// linked statically and uses no NSS), chrooted into POSTERN_POPUP_ROOT
-// (default /var/empty), an empty directory only root may write.
+// nobody; a dedicated account is better; the Debian package's postern-net),
+// looked up in /etc/passwd (popup is linked statically and uses no NSS),
+// chrooted into POSTERN_POPUP_ROOT (default /var/empty; the package's
+// /var/lib/postern/empty), an empty directory only root may write.
 #pragma once
 #include <sys/types.h>
 #include <optional>

@@ -3,6 +3,15 @@
 #include <cstdint>
 #include <string>
 
+// The Debian package builds in the account and folder its postinst makes
+// (debian/package.mk); every other build keeps these.
+#ifndef POSTERN_POPUP_USER_DEFAULT
+#define POSTERN_POPUP_USER_DEFAULT "nobody"
+#endif
+#ifndef POSTERN_POPUP_ROOT_DEFAULT
+#define POSTERN_POPUP_ROOT_DEFAULT "/var/empty"
+#endif
+
 namespace postern::popup {
 
 struct Settings {
@@ -15,8 +24,8 @@ struct Settings {
     unsigned max_attempts = 3;         // POSTERN_MAX_ATTEMPTS: refused logins per connection
     int fail_delay_ms = 2000;          // POSTERN_FAIL_DELAY: a refusal is answered this long after the command
     // When popup starts as root, the network side runs as this user, chrooted here.
-    std::string popup_user = "nobody";      // POSTERN_POPUP_USER
-    std::string popup_root = "/var/empty";  // POSTERN_POPUP_ROOT
+    std::string popup_user = POSTERN_POPUP_USER_DEFAULT;  // POSTERN_POPUP_USER
+    std::string popup_root = POSTERN_POPUP_ROOT_DEFAULT;  // POSTERN_POPUP_ROOT
 };
 
 // Fills `settings` from the environment; false (after a log line) when a value is malformed.

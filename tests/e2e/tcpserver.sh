@@ -122,12 +122,21 @@ expect_grep "a deny is logged with the rule's line" '^postern-tcpserver: deny pi
 log_wait "$T/rules.log" 'end pid=[0-9]+ status=100$'
 expect_grep "a denied child ends with status 100" 'end pid=[0-9]+ status=100$' "$T/rules.log"
 
+# denied_client: one client from 127.0.0.1, then its answer and the count of
+# its deny lines, which must grow: an empty answer alone could be a dead server.
+denials() { grep -cE '^postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.1 ' "$T/rules.log"; }
+denied_client() {
+    local before
+    before=$(denials)
+    talk --send 'x\n' "$PORT" >"$T/out"
+    for _ in $(seq 50); do [ "$(denials)" -gt "$before" ] && break; sleep 0.1; done
+    echo "$(cat "$T/out")|$(($(denials) - before))"
+}
 printf '127.0.0.1:deny\n:allow,RULE_DEFAULT=1\n' >"$T/rules"
 kill -HUP "$PID"
 log_wait "$T/rules.log" 'rules-loaded file=.* rules=2$'
 expect_grep "SIGHUP re-reads the rules" 'rules-loaded file=.* rules=2$' "$T/rules.log"
-talk --send 'x\n' "$PORT" >"$T/out"
-expect_eq "the new rules are in force" "" "$(cat "$T/out")"
+expect_eq "the new rules are in force: 127.0.0.1 is denied" "|1" "$(denied_client)"
 talk -6 --send 'x\n' "$PORT" >"$T/out"
 expect_grep "an address no earlier rule matches takes the catch-all" '^RULE_DEFAULT=1$' "$T/out"
 
@@ -136,8 +145,7 @@ kill -HUP "$PID"
 log_wait "$T/rules.log" 'rules-error'
 expect_grep "a malformed file on SIGHUP is logged with its line" \
     '^postern-tcpserver: rules-error file=.* line=2 reason=prefix-length-must-be-0-32 kept=2$' "$T/rules.log"
-talk --send 'x\n' "$PORT" >"$T/out"
-expect_eq "and the old rules stay in force" "" "$(cat "$T/out")"
+expect_eq "and the old rules stay in force: 127.0.0.1 is still denied" "|1" "$(denied_client)"
 check "the server is still running" kill -0 "$PID"
 stop_server "$PID"
 
