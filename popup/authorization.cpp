@@ -1,5 +1,7 @@
 #include "authorization.hpp"
 
+#include <cerrno>
+
 #include "command_line.hpp"
 #include "log.hpp"
 
@@ -85,10 +87,13 @@ void Authorization::timed_out() {
     end_ = Outcome::timeout;
 }
 
+// A client that connects and closes at once may reset the connection before
+// the greeting is read (ECONNRESET, EPIPE): it left, as with a clean close.
 // Ended before a line came through TLS: the handshake failed, or the TLS
 // server gave up (s6-tlsd logs why, and closes the pipes).
 void Authorization::client_left(ReadStatus status) {
-    const char* reason = status == ReadStatus::eof ? "eof" : "error";
+    bool closed = status == ReadStatus::eof || errno == ECONNRESET || errno == EPIPE;
+    const char* reason = closed ? "eof" : "error";
     if (handshake_unconfirmed_) log_event("tls-failed").kv("remote", remote_).kv("reason", reason);
     else log_event("disconnect").kv("remote", remote_).kv("reason", reason);
     end_ = Outcome::client_left;

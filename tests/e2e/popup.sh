@@ -236,5 +236,23 @@ expect_eq "no arguments: exit 2" 2 "$?"
 "$BIN/postern-popup" 'bad host' true >/dev/null 2>&1 </dev/null
 expect_eq "a HOST with a space: exit 2" 2 "$?"
 
+# Clients that connect and close at once: each left, none is an I/O error
+# (the greeting may meet a reset connection: every other one closes with a
+# reset, SO_LINGER 0, as a client killed at once does).
+start_listener quick "$BIN/postern-tcpserver" -1 -c 64 127.0.0.1 0 \
+    "$BIN/postern-popup" mail.example.com "$H/fake-checkpassword" "$H/stand-in-pop3d"
+python3 -c '
+import socket, struct, sys
+for i in range(64):
+    client = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    if i % 2:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()
+' "$LISTENER_PORT"
+for _ in $(seq 100); do [ "$(grep -c 'disconnect' "$T/quick.log")" -ge 64 ] && break; sleep 0.1; done
+expect_eq "64 clients that close at once: 64 disconnects, each reason=eof" "64 64" \
+    "$(grep -c 'disconnect remote=127\.0\.0\.1 ' "$T/quick.log") $(grep -c 'disconnect remote=127\.0\.0\.1 reason=eof$' "$T/quick.log")"
+stop_server "$LISTENER_PID"
+
 check "no password ever reaches the log" \
     bash -c "! grep -qE 'secret|wrong|pass with' '$T/log.all' '$T/log' '$T/tcp.log' '$T/log.exec'"
