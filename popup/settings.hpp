@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-// The Debian package builds in the account and folder its postinst makes
-// (debian/package.mk); every other build keeps these.
+// The Debian package's build includes debian/popup-defaults.hpp first: the
+// account its postinst makes, the folder it installs. Other builds keep these.
 #ifndef POSTERN_POPUP_USER_DEFAULT
 #define POSTERN_POPUP_USER_DEFAULT "nobody"
 #endif
