@@ -109,5 +109,6 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
     }
     Server server(options, std::move(*listener), std::move(rules), std::move(signals));
-    return server.run();
+    server.run();
+    return 0;
 }

@@ -49,7 +49,7 @@ int Server::poll_timeout_ms() const {
     return int(std::clamp<int64_t>(wait, -1, 60000));
 }
 
-int Server::run() {
+void Server::run() {
     if (chatty())
         log_event("start").kv("local", format_ip(listener_.local.address)).kv("port", listener_.local.port);
     log_status();
@@ -69,7 +69,6 @@ int Server::run() {
         if (listening && fds[1].revents && !stopping_) accept_connections();
     }
     if (chatty()) log_event("stopped").kv("active", table_.active());
-    return 0;
 }
 
 void Server::handle_signals() {

@@ -23,7 +23,7 @@ namespace postern::ucspi {
 class Server {
 public:
     Server(const Options& options, Listener listener, LoadedRules rules, ServerSignals signals);
-    int run();  // returns the exit status once stopped
+    void run();  // until SIGTERM or SIGINT, and the active sessions' grace time
 
 private:
     struct AdmissionChannel {
