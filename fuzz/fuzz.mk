@@ -16,6 +16,7 @@ fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 fuzz_parts_of_maildir_name :=
 fuzz_parts_of_message_encoding :=
 fuzz_parts_of_maildir_cache := pop3d/maildir_cache
+fuzz_parts_of_maildirsize := pop3d/maildir_quota
 fuzz_parts_of_sasl_plain := popup/sasl_plain
 fuzz_parts_of_password_file := checkpass/password_file checkpass/password_file_edit checkpass/password_file_lookup
 fuzz_parts_of_popup_dialogue := popup/authorization popup/commands popup/login popup/sasl_plain \

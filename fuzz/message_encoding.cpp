@@ -8,6 +8,8 @@
 //    to an unterminated last line), and no line before the end is ".";
 //  - TOP n is a prefix of RETR: the headers, the blank line and n body lines;
 //    the encoder asks for no more input once it has them;
+//  - the encoder has consumed the whole file exactly when it sent all of it
+//    (always for RETR; for TOP when the lines asked for reach past the body);
 //  - the bytes sent are the same for every buffer size and every split.
 #include <sys/mman.h>
 #include <unistd.h>
@@ -52,6 +54,7 @@ std::string top_of(const std::string& crlf, uint64_t body_lines) {
 struct Encoded {
     std::string text;
     bool asked_to_stop = false;
+    uint64_t consumed = 0;
 };
 
 Encoded encode(std::string_view file, uint64_t body_lines, size_t capacity, fuzz::SplitSource& splits) {
@@ -74,6 +77,7 @@ Encoded encode(std::string_view file, uint64_t body_lines, size_t capacity, fuzz
             }
         }
         encoder.finish();
+        encoded.consumed = encoder.consumed();
         FUZZ_CHECK(out.flush());
     }
     encoded.text.resize(size_t(::lseek(memory, 0, SEEK_END)));
@@ -127,6 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
 
     Encoded retr = encode(file, MessageEncoder::whole_message, any_capacity(splits), splits);
     FUZZ_CHECK(!retr.asked_to_stop);
+    FUZZ_CHECK(retr.consumed == file.size());
     size_t stuffed = 0;
     FUZZ_CHECK(unstuffed(retr.text, stuffed) == crlf);
     FUZZ_CHECK(retr.text.size() - stuffed - 3 == counter.total());
@@ -137,6 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
         std::string expected = top_of(crlf, lines);
         // Equal although encode() fed nothing more once asked to stop: it had all it needed by then.
         FUZZ_CHECK(unstuffed(top.text, stuffed) == expected);
+        FUZZ_CHECK((top.consumed == file.size()) == (expected == crlf));
         FUZZ_CHECK(retr.text.starts_with(std::string_view(top.text).substr(0, top.text.size() - 3)));
     }
     return 0;

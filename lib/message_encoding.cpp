@@ -62,7 +62,10 @@ bool MessageEncoder::feed_piece(std::string_view piece) {
             line_length_ += n;
             last_was_cr_ = stop[-1] == '\r';
         }
-        if (!lf) break;
+        if (!lf) {
+            p = end;  // the rest of the line comes with the next piece
+            break;
+        }
         if (!last_was_cr_) *o++ = '\r';
         *o++ = '\n';
         line_ended(last_was_cr_);

@@ -132,6 +132,17 @@ TEST_CASE("retrieved counts what RETR sent, topped what a TOP sent whole, each m
     CHECK(md.exists("cur/3.c.h:2,"));
 }
 
+TEST_CASE("a TOP of a large message read in many pieces, its lines cut between them, counts as whole") {
+    test::TempMaildir md;
+    std::string body;
+    while (body.size() < 600 * 1024) body += std::string(997, 'x') + "\n";
+    md.put("cur/1.big.h:2,", "Subject: big\n\n" + body + "no final newline");
+    SessionTotals totals;
+    run_session(md, "TOP 1 100000000\r\nTOP 1 10\r\nQUIT\r\n", &totals);
+    CHECK(totals.topped == 1);
+    CHECK(totals.retrieved == 0);
+}
+
 TEST_CASE("a message another session removed is neither retrieved nor deleted, but vanished") {
     test::TempMaildir md;
     md.put("cur/1.a.h:2,", "Subject: a\n\n");
