@@ -1,5 +1,6 @@
 // The UPDATE state (RFC 1939): entered only by QUIT. Deleted messages are
-// unlinked; retrieved ones that stay get the Maildir "S" (seen) flag.
+// unlinked; retrieved ones that stay get the Maildir "S" (seen) flag; what was
+// unlinked is recorded in the Maildir++ quota file, where there is one.
 #include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
@@ -47,7 +48,7 @@ void update_message(Maildrop& drop, size_t i, bool deleted, SessionTotals& total
     std::optional<uint64_t> quota_size;
     // Sized before the unlink, which leaves nothing to stat. A size that cannot be
     // found (the name has none, the file cannot be stat'ed) counts as 0 bytes:
-    // the quota then errs low, never letting mail in over it.
+    // the recorded usage then stays too high, never letting mail in over the quota.
     if (deleted && quota.kept) quota_size = quota_size_of(drop.dir.get(), drop.messages.dir(i), drop.messages.name(i));
     bool done = deleted ? unlink_message(drop, i) : rename_seen(drop, i);
     if (!done && errno == ENOENT && missing) return missing->push_back(i);
