@@ -31,6 +31,9 @@ void Authorization::answer(Verdict verdict) {
             err("[SYS/TEMP] authentication temporarily unavailable, try again later");
             end_ = Outcome::temporary_failure;
             return;
+        case Verdict::judge_gone:
+            end_ = Outcome::temporary_failure;
+            return;
     }
 }
 

@@ -25,6 +25,9 @@ enum class Verdict : char {
     refused = 'r',       // "-ERR [AUTH]", another attempt allowed
     refused_last = 'R',  // "-ERR [AUTH]" and the connection ends: too many failures
     unavailable = 'U',   // "-ERR [SYS/TEMP]": the check could not be made
+    // The root parent died while it judged (never its answer): the session
+    // may be running already, so nothing more may be written to the client.
+    judge_gone = 'g',
 };
 
 class LoginChecker {

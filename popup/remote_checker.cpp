@@ -17,12 +17,17 @@ bool send_record(int fd, std::string_view record) {
     return n == ssize_t(record.size());
 }
 
-// The parent's answer; a parent that is gone or says anything else makes the check unavailable.
+// The parent's answer; anything else makes the check unavailable, and a
+// parent that is gone may have left a session running on the connection.
 Verdict receive_verdict(int fd) {
     char byte = 0;
     ssize_t n;
     do n = ::recv(fd, &byte, 1, 0);
     while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        log_event("parent-gone");
+        return Verdict::judge_gone;
+    }
     if (n != 1) return Verdict::unavailable;
     for (Verdict v : {Verdict::session_ran, Verdict::refused, Verdict::refused_last, Verdict::unavailable})
         if (byte == char(v)) return v;

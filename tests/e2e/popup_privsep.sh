@@ -106,9 +106,13 @@ fill_maildir
 start_chain privsep -c 4
 talk --send '' --linger 4 --then 'QUIT\r\n' "$CHAIN_PORT" >"$T/held" &
 talker=$!
-for _ in $(seq 50); do [ "$(pgrep -f -c "postern-popup $CHAIN_HOST")" -ge 2 ] && break; sleep 0.1; done
-parent=$(pgrep -f -u 0 "postern-popup $CHAIN_HOST" | head -n 1)
-child=$(pgrep -f -u "$nobody_uid" "postern-popup $CHAIN_HOST" | head -n 1)
+# This listener's greeter and its child, not another test's.
+for _ in $(seq 50); do
+    parent=$(pgrep -f -u 0 -P "$CHAIN_PID" "postern-popup $CHAIN_HOST" | head -n 1)
+    child=${parent:+$(pgrep -f -P "$parent" "postern-popup $CHAIN_HOST" | head -n 1)}
+    [ -n "$child" ] && break
+    sleep 0.1
+done
 expect_eq "ps: the greeter's parent runs as root" 0 "$(ps -o uid= -p "$parent" 2>/dev/null | tr -d ' ')"
 expect_eq "ps: its network child, reading the client, runs as nobody" "$nobody_uid" "$(ps -o uid= -p "$child" 2>/dev/null | tr -d ' ')"
 expect_eq "the child's groups: none but its own" "" "$(sed -n 's/^Groups:[[:space:]]*//p' /proc/"$child"/status 2>/dev/null | tr -d ' ')"
@@ -135,8 +139,18 @@ expect_grep "and pidfd_getfd was refused (not dumpable)" '^refused EPERM' "$T/th
 printf 'USER a\r\nPASS b\r\n' | "$BIN/postern-popup" h sh -c \
     "cat <&3 >/dev/null; $PY $H/fd_thief.py \$\$ 2 '$forged$forged' >/dev/null; printf '+OK\r\n'" >/dev/null 2>"$T/stolen.log"
 wait "$talker"
-stop_server "$CHAIN_PID"
 expect_grep "the attacked session went on" '^\+OK bye' <(tr -d '\r' <"$T/session")
+
+# The root parent dies while the session runs: its network child, which was
+# waiting for the verdict, must not write into the session.
+talk --send "USER $MAIL_USER\r\nPASS $CHAIN_PASS\r\nSTAT\r\n" --linger 3 --then 'NOOP\r\nQUIT\r\n' "$CHAIN_PORT" >"$T/orphan" &
+talker=$!
+for _ in $(seq 50); do pgrep -u "$MAIL_USER" -f postern-pop3d >/dev/null && break; sleep 0.1; done
+kill -9 "$(pgrep -f -u 0 -P "$CHAIN_PID" "postern-popup $CHAIN_HOST" | head -n 1)"
+wait "$talker"
+expect_grep "the root parent killed mid-session: the session goes on" '^\+OK bye' <(tr -d '\r' <"$T/orphan")
+check "and the network child wrote nothing into it" bash -c "! grep -q 'temporarily unavailable' '$T/orphan'"
+stop_server "$CHAIN_PID"
 cat "$T/privsep.log" "$T/stolen.log" >"$T/attack.log"
 fail2ban-regex "$T/attack.log" "$filter" >"$T/regex.attack" 2>&1
 expect_grep "no forged line gets past fail2ban's filter" '^Lines: [0-9]+ lines, 0 ignored, 0 matched' "$T/regex.attack"
