@@ -68,16 +68,19 @@ std::vector<sock_filter> network_program() {
 }
 }  // namespace
 
-FilterResult install_network_filter() {
 #if defined(__SANITIZE_ADDRESS__)
-    return FilterResult::skipped;
+constexpr bool sanitizer_build = true;
 #else
+constexpr bool sanitizer_build = false;
+#endif
+
+FilterResult install_network_filter() {
+    if (sanitizer_build) return FilterResult::skipped;
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return FilterResult::failed;
     std::vector<sock_filter> program = network_program();
     sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
     if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) == 0) return FilterResult::installed;
     return errno == EINVAL ? FilterResult::unsupported : FilterResult::failed;
-#endif
 }
 
 }  // namespace postern::popup
