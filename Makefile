@@ -28,34 +28,44 @@ COMMANDS_STAMP := $(BUILD)/commands
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(CXX_CMD)' '$(LINK_CMD)' | cmp -s - $(COMMANDS_STAMP) || \
         printf '%s\n' '$(CXX_CMD)' '$(LINK_CMD)' > $(COMMANDS_STAMP))
 
-# Each program: its main file, and the directory whose other sources it links.
-# A directory's files named *main.cpp are mains; the rest is that program's logic.
+# Each program's objects, its main first, listed as qmail's Makefile lists
+# them: a program links only what it uses (postern-passwd not the login path).
 PROGRAMS := postern-pop3d postern-popup postern-checkpass postern-passwd postern-tcpserver
-main_of_postern-pop3d := pop3d/main.cpp
-main_of_postern-popup := popup/main.cpp
-main_of_postern-checkpass := checkpass/main.cpp
-main_of_postern-passwd := checkpass/passwd_main.cpp
-main_of_postern-tcpserver := ucspi/main.cpp
+sources_of_postern-pop3d := pop3d/main commands landlock maildir_cache maildir_quota maildrop session \
+    settings unique_id update
+sources_of_postern-popup := popup/main apop_timestamp authorization checkpassword commands log_relay login \
+    login_judge login_record network_account network_child privsep_parent remote_checker sasl_plain \
+    seccomp_filter settings tls_in_front ucspi_tls
+sources_of_postern-checkpass := checkpass/main apop become_user crypt_hash password_file password_file_lookup \
+    request settings system_account
+sources_of_postern-passwd := checkpass/passwd_main atomic_rewrite crypt_hash password_file password_file_edit
+sources_of_postern-tcpserver := ucspi/main access_rules address_pattern admission child connection_table \
+    host_names listener options privileges proxy_header proxy_read rules rules_cdb server signals \
+    source_group ucspi_env
+# The first entry names the folder of the rest.
+folder_of = $(dir $(firstword $(sources_of_$(1))))
+main_of = $(firstword $(sources_of_$(1))).cpp
+logic_of = $(addprefix $(call folder_of,$(1)),$(addsuffix .cpp,$(wordlist 2,999,$(sources_of_$(1)))))
+objs_of = $(patsubst %.cpp,$(BUILD)/%.o,$(call main_of,$(1)) $(call logic_of,$(1)))
+# A new source file must go in a list above, or it would be neither built nor tested.
+UNLISTED := $(filter-out $(foreach p,$(PROGRAMS),$(call main_of,$(p)) $(call logic_of,$(p))),\
+    $(wildcard pop3d/*.cpp popup/*.cpp checkpass/*.cpp ucspi/*.cpp))
+$(if $(UNLISTED),$(error in no program's list of sources: $(UNLISTED)))
 # Linked statically: they use no NSS, and a session's two resident processes
 # then cost well under 2 MB and start faster. Not under the sanitizers, which need ld.so.
 STATIC_PROGRAMS := postern-pop3d postern-popup
 STATIC_FLAG := $(if $(filter 1,$(SANITIZE)),,-static)
 libs_of_postern-checkpass := -lcrypt
 libs_of_postern-passwd := -lcrypt
-# Only the programs whose main exists yet are built.
-BUILT_PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(main_of_$(p))),$(p)))
-BINARIES := $(addprefix $(BUILD)/bin/,$(BUILT_PROGRAMS))
+BINARIES := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 
 LIB_SRC := $(wildcard lib/*.cpp)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 LIB_A := $(BUILD)/libpostern.a
 
-logic_of = $(filter-out %main.cpp,$(wildcard $(dir $(main_of_$(1)))*.cpp))
-objs_of = $(patsubst %.cpp,$(BUILD)/%.o,$(main_of_$(1)) $(call logic_of,$(1)))
-
 UNIT_SRC := $(wildcard tests/unit/*.cpp)
 # Unit tests link every program's logic (not its main), so each part is testable alone.
-ALL_LOGIC := $(sort $(foreach p,$(BUILT_PROGRAMS),$(call logic_of,$(p))))
+ALL_LOGIC := $(sort $(foreach p,$(PROGRAMS),$(call logic_of,$(p))))
 UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/%.o,$(UNIT_SRC) $(ALL_LOGIC))
 UNIT_BIN := $(BUILD)/tests/unit-tests
 UNIT_LIBS := -lcrypt
@@ -78,7 +88,7 @@ $(BUILD)/bin/$(1): $(call objs_of,$(1)) $(LIB_A) $(COMMANDS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(LINK_CMD) $(if $(filter $(1),$(STATIC_PROGRAMS)),$(STATIC_FLAG)) -o $$@ $$(filter %.o %.a,$$^) $(libs_of_$(1))
 endef
-$(foreach p,$(BUILT_PROGRAMS),$(eval $(call program_rule,$(p))))
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
 # Catch2's own code: GCC's sanitizer builds warn inside it, and it is not ours to fix.
 $(BUILD)/tests/unit-main.o: tests/unit-main/main.cpp $(COMMANDS_STAMP)
@@ -101,7 +111,7 @@ check:
 POPUP_ROOT = /var/empty
 
 install: all
-	@for p in $(BUILT_PROGRAMS); do \
+	@for p in $(PROGRAMS); do \
 	  install -D -m 755 $(BUILD)/bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p || exit 1; done
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/} || exit 1; done
@@ -130,4 +140,4 @@ bench: all
 # and invariant with Debian's clang; `make fuzz-run FUZZ_SECONDS=N` runs each.
 include fuzz/fuzz.mk
 
--include $(patsubst %.o,%.d,$(LIB_OBJ) $(UNIT_OBJ) $(foreach p,$(BUILT_PROGRAMS),$(call objs_of,$(p))))
+-include $(patsubst %.o,%.d,$(LIB_OBJ) $(UNIT_OBJ) $(foreach p,$(PROGRAMS),$(call objs_of,$(p))))
