@@ -100,13 +100,3 @@ as_client() {
     fi
 }
 
-# wait_log FILE PATTERN [COUNT]: waits up to 10 s for COUNT (default 1) lines
-# matching PATTERN. postern-popup writes login-ok once the session after the
-# login has ended, which may be just after the client has its last answer.
-wait_log() {
-    for _ in $(seq 100); do
-        [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}

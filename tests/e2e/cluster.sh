@@ -135,13 +135,6 @@ nodes_checked() {
         wait_log "$T/node2.log" "^postern-popup: connect remote=$net\.5 " "$2"
 }
 checks_answered() { grep -c "^postern-popup: connect remote=$net\.$2 " "$T/node$1.log"; }
-wait_log() {
-    for _ in $(seq 100); do
-        [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 login() { timeout 30 python3 "$LOAD" login "$@"; }
 
 # --- 1. POSTERN_LOCK=1 across the two nodes --------------------------------

@@ -81,6 +81,18 @@ crlf() { printf '%s' "$1" | sed "s/\$/$CR/"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # wait_port PORT: waits up to 5 s for a listener on 127.0.0.1:PORT.
+# wait_log FILE PATTERN [COUNT]: waits up to 10 s for COUNT (default 1) lines
+# matching PATTERN (an extended regex). Log lines may come just after the
+# answers a test waited for: postern-popup writes login-ok once the session
+# after the login has ended.
+wait_log() {
+    for _ in $(seq 100); do
+        [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 wait_port() {
     for _ in $(seq 50); do
         python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0

@@ -139,7 +139,9 @@ forged='postern-popup: login-refused user=x remote=192.0.2.99 mech=user attempt=
 talk --send "USER $MAIL_USER\r\nPASS $CHAIN_PASS\r\nSTAT\r\n" --linger 4 --then 'QUIT\r\n' "$CHAIN_PORT" >"$T/session" &
 talker=$!
 for _ in $(seq 50); do pop3d=$(pgrep -u "$MAIL_USER" -f postern-pop3d | head -n 1); [ -n "$pop3d" ] && break; sleep 0.1; done
-setpriv --reuid="$MAIL_USER" --regid="$MAIL_USER" --clear-groups $PY "$H/fd_thief.py" "$pop3d" 2 \
+# The mail user runs a copy: the clone the tests run from may be root's alone.
+install -m 644 "$H/fd_thief.py" "$T/fd_thief.py"
+setpriv --reuid="$MAIL_USER" --regid="$MAIL_USER" --clear-groups $PY "$T/fd_thief.py" "$pop3d" 2 \
     "$forged$forged$forged$forged$forged" >"$T/thief" 2>&1
 expect_grep "the thief found the session's pop3d (${pop3d:-none})" '^(stolen|refused)' "$T/thief"
 expect_grep "and pidfd_getfd was refused (not dumpable)" '^refused EPERM' "$T/thief"

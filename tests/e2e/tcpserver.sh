@@ -13,8 +13,6 @@ start() {
     start_listener "$name" "$TS" -1 "$@"
     PID=$LISTENER_PID PORT=$LISTENER_PORT
 }
-# log_wait FILE PATTERN: waits up to 5 s for a log line.
-log_wait() { for _ in $(seq 50); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
 
 cat >"$T/env.sh" <<'SH'
 #!/bin/sh
@@ -47,7 +45,7 @@ TCPREMOTEINFO=stale TCPREMOTEHOST=stale talk --send 'x\n' "$PORT" >"$T/out2"
 pid_line=$(grep -E '^postern-tcpserver: connect pid=[0-9]+ remote=127\.0\.0\.1 port=[0-9]+$' "$T/basic.log" | head -n 1)
 check "the log has a connect line with pid and remote address" test -n "$pid_line"
 child=$(echo "$pid_line" | sed -E 's/.*pid=([0-9]+).*/\1/')
-log_wait "$T/basic.log" "^postern-tcpserver: end pid=$child status=0\$"
+wait_log "$T/basic.log" "^postern-tcpserver: end pid=$child status=0\$"
 expect_grep "the log has the child's end and exit status" "^postern-tcpserver: end pid=$child status=0\$" "$T/basic.log"
 expect_grep "the log has status lines n/limit" '^postern-tcpserver: status 1/40$' "$T/basic.log"
 expect_grep "status returns to 0/40" '^postern-tcpserver: status 0/40$' "$T/basic.log"
@@ -119,7 +117,7 @@ expect_eq "an allow rule sets its variables" "RULE_BARE=yes|RULE_GREETING=hello,
 talk -6 --send 'x\n' "$PORT" >"$T/out"
 expect_eq "a deny rule closes the connection without running the program" "" "$(cat "$T/out")"
 expect_grep "a deny is logged with the rule's line" '^postern-tcpserver: deny pid=[0-9]+ remote=::1 rule=4$' "$T/rules.log"
-log_wait "$T/rules.log" 'end pid=[0-9]+ status=100$'
+wait_log "$T/rules.log" 'end pid=[0-9]+ status=100$'
 expect_grep "a denied child ends with status 100" 'end pid=[0-9]+ status=100$' "$T/rules.log"
 
 # denied_client: one client from 127.0.0.1, then its answer and the count of
@@ -134,7 +132,7 @@ denied_client() {
 }
 printf '127.0.0.1:deny\n:allow,RULE_DEFAULT=1\n' >"$T/rules"
 kill -HUP "$PID"
-log_wait "$T/rules.log" 'rules-loaded file=.* rules=2$'
+wait_log "$T/rules.log" 'rules-loaded file=.* rules=2$'
 expect_grep "SIGHUP re-reads the rules" 'rules-loaded file=.* rules=2$' "$T/rules.log"
 expect_eq "the new rules are in force: 127.0.0.1 is denied" "|1" "$(denied_client)"
 talk -6 --send 'x\n' "$PORT" >"$T/out"
@@ -142,7 +140,7 @@ expect_grep "an address no earlier rule matches takes the catch-all" '^RULE_DEFA
 
 printf ':allow\n10.0.0.0/33:deny\n' >"$T/rules"
 kill -HUP "$PID"
-log_wait "$T/rules.log" 'rules-error'
+wait_log "$T/rules.log" 'rules-error'
 expect_grep "a malformed file on SIGHUP is logged with its line" \
     '^postern-tcpserver: rules-error file=.* line=2 reason=prefix-length-must-be-0-32 kept=2$' "$T/rules.log"
 expect_eq "and the old rules stay in force: 127.0.0.1 is still denied" "|1" "$(denied_client)"
@@ -179,7 +177,7 @@ expect_eq "a connection without a header is closed unanswered" "" "$(cat "$T/out
 expect_grep "and logged" '^postern-tcpserver: proxy-bad pid=[0-9]+ via=127\.0\.0\.1 reason=no-PROXY-header$' "$T/proxy.log"
 talk --send 'PROXY TCP4 192.0.2.7' --linger 1.5 "$PORT" >"$T/out"
 expect_eq "an incomplete header times out (-T 1)" "" "$(cat "$T/out")"
-log_wait "$T/proxy.log" 'proxy-timeout'
+wait_log "$T/proxy.log" 'proxy-timeout'
 expect_grep "the time-out is logged" '^postern-tcpserver: proxy-timeout pid=[0-9]+ via=127\.0\.0\.1 reason=no-complete-header-in-time$' "$T/proxy.log"
 talk --send 'PROXY TCP4 192.0.2.7 127.0.0.1 99999 1\r\n' "$PORT" >"$T/out"
 expect_grep "a malformed v1 header is refused and logged" 'proxy-bad pid=[0-9]+ via=127\.0\.0\.1 reason=v1-ports-malformed$' "$T/proxy.log"
@@ -252,7 +250,7 @@ hold_then_try() {
     shift
     "$via" "${a_args[@]}" --hold 2 --send 'bye\n' "$PORT" >"$T/$name.a" &
     local a=$! letter
-    log_wait "$T/$log.log" 'status 1/40$'
+    wait_log "$T/$log.log" 'status 1/40$'
     sleep 0.3
     for letter in b c; do
         local args=()
@@ -323,9 +321,9 @@ fi
 # --- children that misbehave; SIGTERM ----------------------------------------------
 start broken 127.0.0.1 0 "$T/no-such-program"
 talk "$PORT" >"$T/out"
-log_wait "$T/broken.log" 'exec-failed'
+wait_log "$T/broken.log" 'exec-failed'
 expect_grep "an exec failure is logged" '^postern-tcpserver: exec-failed pid=[0-9]+ program=.*no-such-program error="No such file or directory"$' "$T/broken.log"
-log_wait "$T/broken.log" 'status=111$'
+wait_log "$T/broken.log" 'status=111$'
 expect_grep "and the child ends with 111" 'end pid=[0-9]+ status=111$' "$T/broken.log"
 check "the server survives it" kill -0 "$PID"
 stop_server "$PID"
@@ -335,7 +333,7 @@ chmod +x "$T/crash.sh"
 start crash 127.0.0.1 0 "$T/crash.sh"
 talk "$PORT" >"$T/out"
 talk "$PORT" >"$T/out2"
-log_wait "$T/crash.log" 'signal=9'
+wait_log "$T/crash.log" 'signal=9'
 expect_grep "a child killed by a signal is logged as such" '^postern-tcpserver: end pid=[0-9]+ signal=9$' "$T/crash.log"
 expect_eq "and the next client is still served" "dying" "$(cat "$T/out2")"
 stop_server "$PID"
@@ -343,7 +341,7 @@ stop_server "$PID"
 start term -W 5 127.0.0.1 0 "$T/hold.sh"
 talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/first" &
 first=$!
-log_wait "$T/term.log" "status 1/40\$"  # connected before the SIGTERM, however slow python starts
+wait_log "$T/term.log" "status 1/40\$"  # connected before the SIGTERM, however slow python starts
 kill "$PID"
 sleep 0.2
 talk "$PORT" >"$T/after" 2>&1
@@ -359,7 +357,7 @@ expect_grep "and the end" '^postern-tcpserver: stopped active=0$' "$T/term.log"
 start grace -W 1 127.0.0.1 0 "$T/hold.sh"
 talk --hold 4 "$PORT" >/dev/null &
 holder=$!
-log_wait "$T/grace.log" "status 1/40\$"
+wait_log "$T/grace.log" "status 1/40\$"
 started=$(date +%s%N)
 kill "$PID"
 timeout 10 tail --pid="$PID" -f /dev/null
@@ -375,7 +373,7 @@ start_listener fd bash -c 'ulimit -n 8; exec "$@"' - "$TS" -1 -y -T 2 -c 100 127
 PID=$LISTENER_PID PORT=$LISTENER_PORT
 pids=""
 for i in $(seq 6); do talk --timeout 4 "$PORT" >/dev/null 2>&1 & pids="$pids $!"; done
-log_wait "$T/fd.log" 'accept-failed'
+wait_log "$T/fd.log" 'accept-failed'
 expect_grep "EMFILE is logged and accepting pauses" '^postern-tcpserver: accept-failed pause-ms=1000 error="Too many open files"$' "$T/fd.log"
 wait $pids
 talk --timeout 15 --proxy1 192.0.2.7:1 --send 'bye\n' "$PORT" >"$T/out"
@@ -404,7 +402,7 @@ if [ "$(id -u)" = 0 ]; then
     PID=$LISTENER_PID PORT=$LISTENER_PORT
     pids=""
     for i in 1 2 3; do talk --hold 1.5 --send 'bye\n' "$PORT" >"$T/np.$i" & pids="$pids $!"; sleep 0.2; done
-    log_wait "$T/nproc.log" 'fork-failed'
+    wait_log "$T/nproc.log" 'fork-failed'
     expect_grep "a failed fork is logged and accepting pauses" '^postern-tcpserver: fork-failed pause-ms=1000 error="Resource temporarily unavailable"$' "$T/nproc.log"
     wait $pids
     talk --send 'bye\n' "$PORT" >"$T/out"
@@ -444,7 +442,7 @@ expect_eq "the server blocks only SIGHUP, SIGINT, SIGTERM and SIGCHLD (mask 0x14
     "0000000000014003" "$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/"$PID"/status)"
 printf '127.0.0.1:allow\n:allow\n' >"$T/sig-rules"
 kill -HUP "$PID"
-log_wait "$T/sigign.log" 'rules-loaded file=.* rules=2$'
+wait_log "$T/sigign.log" 'rules-loaded file=.* rules=2$'
 expect_grep "SIGHUP still re-reads the rules when it was ignored" 'rules-loaded file=.* rules=2$' "$T/sigign.log"
 stop_server "$PID"
 check "SIGTERM still stops the server when it was ignored" bash -c "! kill -0 $PID 2>/dev/null"

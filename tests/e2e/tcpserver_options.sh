@@ -25,7 +25,6 @@ start() {
     PID=$LISTENER_PID PORT=$LISTENER_PORT
 }
 served() { talk "$@" "$PORT" | grep -qx served; }
-log_wait() { for _ in $(seq 50); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done; return 1; }
 seen() { talk "$@" "$PORT" | grep -v '^TCP[A-Z]*PORT='; }
 
 if [ "${1:-}" != --netns ]; then
