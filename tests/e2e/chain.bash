@@ -100,3 +100,22 @@ as_client() {
     fi
 }
 
+# fetchmail_rc PORT KEEP|NOKEEP FOLDER: $T/c/fetchmailrc for the mail user on
+# 127.0.0.1:PORT, each message delivered by $T/c/store.sh into its own file in
+# FOLDER (as_client runs fetchmail with HOME=$T/c).
+fetchmail_rc() {
+    mkdir -p "$T/c" "$3"
+    cat >"$T/c/store.sh" <<'SH'
+#!/bin/sh
+# An MDA: each message into its own file in the folder $1.
+exec cat >"$(mktemp "$1/msg.XXXXXX")"
+SH
+    chmod 755 "$T/c/store.sh"
+    cat >"$T/c/fetchmailrc" <<RC
+set no syslog
+poll 127.0.0.1 service $1 protocol pop3 uidl auth password timeout 20
+    user "$MAIL_USER" there with password "$CHAIN_PASS" is "$MAIL_USER" here
+    mda "$T/c/store.sh $3" $2 sslproto ''
+RC
+    chmod 600 "$T/c/fetchmailrc"
+}

@@ -33,23 +33,7 @@ expect_eq "the one removed is message 1" "" "$(find "$MAILDIR" -name '*.M1P*')"
 
 # --- fetchmail: keep, then delete ----------------------------------------------------
 fill_maildir
-cat >"$T/c/store.sh" <<'SH'
-#!/bin/sh
-# An MDA: each message into its own file in the folder $1.
-exec cat >"$(mktemp "$1/msg.XXXXXX")"
-SH
-chmod 755 "$T/c/store.sh"
-mkdir -p "$T/c/fm-keep" "$T/c/fm-delete"
-fetchmail_rc() {  # fetchmail_rc FILE KEEP|NOKEEP FOLDER
-    cat >"$1" <<RC
-set no syslog
-poll 127.0.0.1 service $PORT protocol pop3 uidl auth password timeout 20
-    user "$MAIL_USER" there with password "$CHAIN_PASS" is "$MAIL_USER" here
-    mda "$T/c/store.sh $3" $2 sslproto ''
-RC
-    chmod 600 "$1"
-}
-fetchmail_rc "$T/c/fetchmailrc" keep "$T/c/fm-keep"
+fetchmail_rc "$PORT" keep "$T/c/fm-keep"
 as_client timeout 60 fetchmail -f "$T/c/fetchmailrc" -i "$T/c/fm.ids" --pidfile "$T/c/fm.pid" --nodetach >"$T/fm.out" 2>&1
 expect_eq "fetchmail (keep) succeeds" 0 $?
 compare_fetched "fetchmail (keep) delivers every message whole" "$T/c/fm-keep"
@@ -58,7 +42,7 @@ expect_eq "fetchmail (keep) leaves all 8 on the server" 8 "$(maildir_count)"
 as_client timeout 60 fetchmail -f "$T/c/fetchmailrc" -i "$T/c/fm.ids" --pidfile "$T/c/fm.pid" --nodetach >"$T/fm2.out" 2>&1
 expect_eq "fetchmail's second run finds no new mail by UIDL (exit 1)" 1 $?
 expect_eq "and delivers nothing more" 8 "$(ls "$T/c/fm-keep" | wc -l)"
-fetchmail_rc "$T/c/fetchmailrc" nokeep "$T/c/fm-delete"
+fetchmail_rc "$PORT" nokeep "$T/c/fm-delete"
 as_client timeout 60 fetchmail -a -f "$T/c/fetchmailrc" -i "$T/c/fm-d.ids" --pidfile "$T/c/fm.pid" --nodetach >"$T/fm3.out" 2>&1
 expect_eq "fetchmail (delete) succeeds" 0 $?
 compare_fetched "fetchmail (delete) delivers every message whole" "$T/c/fm-delete"

@@ -23,28 +23,13 @@ end_line() { wait_log "$1" 'postern-pop3d: end ' "$2"; grep 'postern-pop3d: end 
 
 # --- fetchmail: keep (TOP), then delete (RETR) -----------------------------------------------
 fill_maildir
-cat >"$T/c/store.sh" <<'SH'
-#!/bin/sh
-exec cat >"$(mktemp "$1/msg.XXXXXX")"
-SH
-chmod 755 "$T/c/store.sh"
-mkdir -p "$T/c/keep" "$T/c/delete"
-fetchmail_rc() {  # fetchmail_rc KEEP|NOKEEP FOLDER
-    cat >"$T/c/fetchmailrc" <<RC
-set no syslog
-poll 127.0.0.1 service $FM_PORT protocol pop3 uidl auth password timeout 20
-    user "$MAIL_USER" there with password "$CHAIN_PASS" is "$MAIL_USER" here
-    mda "$T/c/store.sh $2" $1 sslproto ''
-RC
-    chmod 600 "$T/c/fetchmailrc"
-}
-fetchmail_rc keep "$T/c/keep"
+fetchmail_rc "$FM_PORT" keep "$T/c/keep"
 as_client timeout 60 fetchmail -f "$T/c/fetchmailrc" -i "$T/c/keep.ids" --pidfile "$T/c/fm.pid" --nodetach >"$T/fm1.out" 2>&1
 expect_eq "fetchmail (keep) fetches all eight" 8 "$(ls "$T/c/keep" | wc -l)"
 line=$(end_line "$T/fm.log" 1)
 expect_eq "its session's end line counts them as topped (whole messages sent by TOP), none retrieved" \
     "retrieved=0/0 topped=8/$total deleted=0/0 vanished=0/0 left=8/$total" "${line#* reason=quit }"
-fetchmail_rc nokeep "$T/c/delete"
+fetchmail_rc "$FM_PORT" nokeep "$T/c/delete"
 as_client timeout 60 fetchmail -a -f "$T/c/fetchmailrc" -i "$T/c/delete.ids" --pidfile "$T/c/fm.pid" --nodetach >"$T/fm2.out" 2>&1
 expect_eq "fetchmail (delete) fetches all eight" 8 "$(ls "$T/c/delete" | wc -l)"
 line=$(end_line "$T/fm.log" 2)
