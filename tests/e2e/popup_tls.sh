@@ -100,6 +100,7 @@ check "UCSPITLS=-: CAPA does not list STLS" bash -c "! grep -q '^STLS' <(tr -d '
 # STYLE (see ucspi_tls_session.py for what each reproduces).
 styled() {
     local mode=$1 style=$2; shift 2
+    rm -f "$T/standin"  # what the session's program records, this session's or nothing
     env "$@" timeout 30 python3 "$H/ucspi_tls_session.py" "$T/cert.pem" "$T/key.pem" "$mode" "$style" -- \
         "$BIN/postern-popup" mail.example.com "$H/fake-checkpassword" "$H/stand-in-pop3d" >"$T/out" 2>"$T/log"
 }
@@ -122,7 +123,7 @@ expect_grep "s6-tlsd: connect says tls=yes, by the server, with its protocol" \
     '^postern-popup: connect remote=127\.0\.0\.1 stls=no privsep=(yes|no) tls=yes tls-by=server protocol=TLSv1\.[23]$' "$T/log"
 expect_grep "s6-tlsd: login-ok says tls=yes" '^postern-popup: login-ok user=alice remote=127\.0\.0\.1 mech=user tls=yes$' "$T/log"
 expect_eq "s6-tlsd: the TLS server's settings (CERTFILE, KEYFILE, KEYFILE:x, CAFILE, TLS_UID...) do not reach the session" \
-    "" "$(grep '^tls-setting=' "$T/standin")"
+    "session ran|" "$([ -s "$T/standin" ] && echo session ran)|$(grep '^tls-setting=' "$T/standin" 2>/dev/null)"
 
 # sslserver without -n: TLS from the first byte, PROTO=SSL and SSLREMOTEIP, no
 # SSL_PROTOCOL (no -s), no TCPREMOTEIP (no -e); fd 0 is a pipe.
