@@ -1,23 +1,17 @@
 #include "version.hpp"
 
-#include <unistd.h>
-#include <cerrno>
-#include <string>
-
 #include "exit_code.hpp"
+#include "writer.hpp"
 
 namespace postern {
 
 int print_version(std::string_view program) {
-    std::string line;
-    line.append(program).append(" ").append(version).append("\n");
-    for (size_t done = 0; done < line.size();) {
-        ssize_t n = ::write(1, line.data() + done, line.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return exit_temporary;
-        done += size_t(n);
-    }
-    return exit_ok;
+    Writer out(1, 256);
+    out.put(program);
+    out.put(" ");
+    out.put(version);
+    out.put("\n");
+    return out.flush() ? exit_ok : exit_temporary;
 }
 
 }  // namespace postern

@@ -19,12 +19,8 @@ FileStamp stamp_from(const struct stat& st) {
     return {true, st.st_dev, st.st_ino, st.st_size, nanoseconds(st.st_mtim), nanoseconds(st.st_ctim)};
 }
 
-bool ends_with(const std::string& s, std::string_view tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 bool looks_like_cdb(int fd, const std::string& path) {
-    if (ends_with(path, ".cdb")) return true;
+    if (path.ends_with(".cdb")) return true;
     char head[cdb_header_size];
     ssize_t n = ::pread(fd, head, sizeof head, 0);
     return n > 0 && std::memchr(head, '\0', size_t(n)) != nullptr;

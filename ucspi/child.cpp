@@ -1,6 +1,7 @@
 #include "child.hpp"
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -97,13 +98,22 @@ void learn_client_from_proxy(const ChildSetup& s, ConnectionFacts& facts, Deadli
 // -O (the default) drops IP options such as a source route, so replies
 // take the usual route; -D turns Nagle off; then -B, before any lookup, so
 // a client waiting for a greeting gets it at once.
+// A client that takes none of the banner within this time is gone.
+constexpr int banner_timeout_seconds = 60;
+
 void prepare_connection(const ChildSetup& s) {
     if (s.options.kill_ip_options) (void)::setsockopt(s.connection, IPPROTO_IP, IP_OPTIONS, nullptr, 0);
     if (s.options.nodelay) set_tcp_nodelay(s.connection);
     std::string_view banner = s.options.banner;
+    Deadline deadline = Deadline::after_seconds(banner_timeout_seconds);
     while (!banner.empty()) {
-        ssize_t n = ::send(s.connection, banner.data(), banner.size(), MSG_NOSIGNAL);
+        ssize_t n = ::send(s.connection, banner.data(), banner.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) {
+            pollfd p{s.connection, POLLOUT, 0};
+            if (::poll(&p, 1, deadline.poll_ms()) <= 0) banner_failed();
+            continue;
+        }
         if (n <= 0) banner_failed();
         banner.remove_prefix(size_t(n));
     }

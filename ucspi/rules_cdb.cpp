@@ -16,10 +16,6 @@ std::string hex(uint16_t n) {
     return buf;
 }
 
-std::string dotted(const uint8_t* p) {
-    return std::to_string(p[0]) + "." + std::to_string(p[1]) + "." + std::to_string(p[2]) + "." + std::to_string(p[3]);
-}
-
 struct ZeroRun {
     size_t start = 0, length = 0;
 };
@@ -38,12 +34,6 @@ ZeroRun longest_zero_run(const IpAddress& a) {
     return best;
 }
 
-bool is_v4_mapped(const IpAddress& a) {
-    for (size_t i = 0; i < 10; ++i)
-        if (a.bytes[i] != 0) return false;
-    return a.bytes[10] == 0xff && a.bytes[11] == 0xff;
-}
-
 std::string groups(const IpAddress& a, size_t from, size_t to) {
     std::string out;
     for (size_t g = from; g < to; ++g) out += (g == from ? "" : ":") + hex(group_at(a, g));
@@ -51,7 +41,7 @@ std::string groups(const IpAddress& a, size_t from, size_t to) {
 }
 
 std::string ip6_text(const IpAddress& a) {
-    if (is_v4_mapped(a)) return "::ffff:" + dotted(a.bytes.data() + 12);
+    if (IpAddress v4 = unmap_v4(a); !v4.v6) return "::ffff:" + format_ip(v4);
     ZeroRun run = longest_zero_run(a);
     if (run.length == 0) return groups(a, 0, 8);
     return groups(a, 0, run.start) + "::" + groups(a, run.start + run.length, 8);
@@ -61,8 +51,7 @@ std::string ip6_text(const IpAddress& a) {
 
 std::string tcpserver_address_text(const IpAddress& address, bool as_v6) {
     if (address.v6) return ip6_text(address);
-    if (as_v6) return "::ffff:" + dotted(address.bytes.data());
-    return dotted(address.bytes.data());
+    return (as_v6 ? "::ffff:" : "") + format_ip(address);
 }
 
 std::vector<std::string> tcpserver_rule_keys(std::string_view ip, std::optional<std::string_view> host,
