@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <cstring>
 
+#include "system_failure.hpp"
+
 namespace postern {
 
 namespace {
@@ -51,6 +53,8 @@ LogLine& LogLine::err(int errnum) {
     line_ += '"';
     return *this;
 }
+
+LogLine& LogLine::failure(const SystemFailure& failure) { return kv("step", failure.step).err(failure.error); }
 
 LogLine::~LogLine() {
     line_ += '\n';

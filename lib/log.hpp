@@ -6,6 +6,8 @@
 
 namespace postern {
 
+struct SystemFailure;
+
 // Set once in main; every line starts with it.
 void log_set_program(std::string_view name);
 
@@ -23,6 +25,8 @@ public:
     LogLine& kv(std::string_view key, const std::string& value) { return kv(key, std::string_view(value)); }
     // Adds "error=<strerror(err)>".
     LogLine& err(int errnum);
+    // Adds "step=<step> error=<strerror(error)>".
+    LogLine& failure(const SystemFailure& failure);
     ~LogLine();  // writes the line in one write(2)
 
     LogLine(const LogLine&) = delete;
