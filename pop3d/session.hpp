@@ -10,18 +10,11 @@
 
 #include "line_reader.hpp"
 #include "maildrop.hpp"
+#include "migrated_uidls.hpp"
+#include "settings.hpp"
 #include "writer.hpp"
 
 namespace postern::pop3d {
-
-struct Settings {
-    int idle_timeout_seconds = 600;           // RFC 1939's minimum autologout
-    int scan_timeout_seconds = 300;           // listing and sizing the maildrop, before the +OK
-    bool exclusive = false;                   // lock the maildrop: a second session gets [IN-USE]
-    size_t max_messages = 1000000;
-    std::optional<std::string> expire;        // CAPA EXPIRE, when the administrator set it
-    std::optional<std::string> login_delay;   // CAPA LOGIN-DELAY
-};
 
 enum class EndReason { quit, eof, timeout, read_error, write_error };
 
@@ -75,9 +68,11 @@ private:
     Sent send_message(size_t index, uint64_t body_lines);
     void answer_per_message(std::string_view args, void (Session::*put_value)(size_t));
     void put_size(size_t index);
-    // UIDL's answer for a message: its unique name, or a stable digest of it
-    // when the name is not 1-70 characters of 0x21-0x7E (RFC 1939).
+    // UIDL's answer for a message: the previous server's UIDL, else its unique
+    // name, or a stable digest of it when the name is not 1-70 characters of
+    // 0x21-0x7E (RFC 1939).
     void put_unique_id(size_t index);
+    const MigratedUidls& migrated_uidls();
     void ok(std::string_view text) {
         out_.put("+OK ");
         out_.put_line(text);
@@ -105,6 +100,7 @@ private:
     std::vector<uint8_t> topped_;     // sent whole by TOP: counted, not flagged
     size_t last_accessed_ = 0;        // the highest message RETR, TOP or DELE took since login or RSET
     std::optional<size_t> seen_at_login_;
+    std::optional<MigratedUidls> migrated_;  // read by the first UIDL
     std::optional<EndReason> end_;  // set by QUIT, or by a failure that ends the session
     static constexpr size_t file_buffer_size = 128 * 1024;
     std::unique_ptr<char[]> file_buffer_;  // allocated by the first RETR or TOP

@@ -13,32 +13,36 @@ bool valid_policy(std::string_view value, bool never_allowed) {
     if (value.ends_with(" USER")) value.remove_suffix(5);
     return all_digits(value) || (never_allowed && value == "NEVER");
 }
+
+bool read_policy_setting(const char* name, bool never_allowed, std::optional<std::string>& into) {
+    auto value = env_get(name);
+    if (!value || value->empty()) return true;
+    if (!valid_policy(*value, never_allowed)) return bad_setting(name);
+    into = std::string(*value);
+    return true;
+}
+
+bool read_uidl_settings(UidlSettings& uidl) {
+    auto sources = parse_uidl_sources(env_get("POSTERN_UIDL_SOURCES").value_or(""));
+    if (!sources) return bad_setting("POSTERN_UIDL_SOURCES");
+    uidl.sources = std::move(*sources);
+    if (auto text = env_get("POSTERN_DOVECOT_UIDL_FORMAT"); text && !text->empty()) {
+        auto format = DovecotUidlFormat::parse(*text);
+        if (!format) return bad_setting("POSTERN_DOVECOT_UIDL_FORMAT");
+        uidl.dovecot_format = std::move(*format);
+    }
+    return true;
+}
 }  // namespace
 
 bool read_settings(Settings& settings) {
-    auto timeout = env_number("POSTERN_IDLE_TIMEOUT", 600, 1, 86400);
-    if (!timeout) return bad_setting("POSTERN_IDLE_TIMEOUT");
-    settings.idle_timeout_seconds = int(*timeout);
-
-    if (!read_number_setting("POSTERN_SCAN_TIMEOUT", settings.scan_timeout_seconds, 1, 86400)) return false;
-
-    auto exclusive = env_flag("POSTERN_LOCK");
-    if (!exclusive) return bad_setting("POSTERN_LOCK");
-    settings.exclusive = *exclusive;
-
-    auto max_messages = env_number("POSTERN_MAX_MESSAGES", 1000000, 1, 10000000);
-    if (!max_messages) return bad_setting("POSTERN_MAX_MESSAGES");
-    settings.max_messages = size_t(*max_messages);
-
-    if (auto expire = env_get("POSTERN_EXPIRE"); expire && !expire->empty()) {
-        if (!valid_policy(*expire, true)) return bad_setting("POSTERN_EXPIRE");
-        settings.expire = std::string(*expire);
-    }
-    if (auto delay = env_get("POSTERN_LOGIN_DELAY"); delay && !delay->empty()) {
-        if (!valid_policy(*delay, false)) return bad_setting("POSTERN_LOGIN_DELAY");
-        settings.login_delay = std::string(*delay);
-    }
-    return true;
+    return read_number_setting("POSTERN_IDLE_TIMEOUT", settings.idle_timeout_seconds, 1, 86400) &&
+           read_number_setting("POSTERN_SCAN_TIMEOUT", settings.scan_timeout_seconds, 1, 86400) &&
+           read_flag_setting("POSTERN_LOCK", settings.exclusive) &&
+           read_number_setting("POSTERN_MAX_MESSAGES", settings.max_messages, 1, 10000000) &&
+           read_policy_setting("POSTERN_EXPIRE", true, settings.expire) &&
+           read_policy_setting("POSTERN_LOGIN_DELAY", false, settings.login_delay) &&
+           read_uidl_settings(settings.uidl);
 }
 
 }  // namespace postern::pop3d

@@ -29,6 +29,20 @@ private:
     Writer writer_;
 };
 
+// What `run` logs: stderr goes to an in-memory file meanwhile.
+template <typename Run>
+std::string capture_stderr(Run run) {
+    int file = memfd_create("stderr", 0), saved = ::dup(2);
+    ::dup2(file, 2);
+    run();
+    ::dup2(saved, 2);
+    ::close(saved);
+    std::string all(size_t(lseek(file, 0, SEEK_END)), '\0');
+    (void)!pread(file, all.data(), all.size(), 0);
+    ::close(file);
+    return all;
+}
+
 // A fresh Maildir under the system's temporary folder, removed at the end of the test.
 class TempMaildir {
 public:
