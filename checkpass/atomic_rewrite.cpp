@@ -26,53 +26,51 @@ std::string directory_of(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// Keeps errno from the step that failed, not from the clean-up.
-bool fail_and_unlink(const std::string& temporary) {
-    int saved = errno;
+// The errno is the failed step's, taken before the clean-up.
+SystemFailure fail_and_unlink(const std::string& temporary) {
+    SystemFailure failed = failure_at("rewrite");
     ::unlink(temporary.c_str());
-    errno = saved;
-    return false;
+    return failed;
 }
 }  // namespace
 
-bool lock_file(const std::string& path, LockedFile& file) {
+SystemFailure lock_file(const std::string& path, LockedFile& file) {
     for (int attempt = 0; attempt < max_lock_tries; ++attempt) {
         // Read-only is enough for flock, and works on a file of mode 0400.
         Fd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-        if (!fd) return false;
-        if (::flock(fd.get(), LOCK_EX) != 0) return false;
+        if (!fd) return failure_at("lock");
+        if (::flock(fd.get(), LOCK_EX) != 0) return failure_at("lock");
         struct stat held{}, current{};
-        if (::fstat(fd.get(), &held) != 0) return false;
+        if (::fstat(fd.get(), &held) != 0) return failure_at("lock");
         // Another writer may have renamed a new file into place while we waited.
         if (::stat(path.c_str(), &current) == 0 && current.st_ino == held.st_ino && current.st_dev == held.st_dev) {
             file.path = path;
             file.fd = std::move(fd);
             file.st = held;
-            return true;
+            return {};
         }
     }
-    errno = EAGAIN;
-    return false;
+    return {"lock", EAGAIN};
 }
 
-bool read_locked_file(const LockedFile& file, std::string& content) {
+SystemFailure read_locked_file(const LockedFile& file, std::string& content) {
     content.clear();
     char chunk[8192];
     for (off_t at = 0;;) {
         ssize_t n = ::pread(file.fd.get(), chunk, sizeof chunk, at);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        if (n == 0) return true;
+        if (n < 0) return failure_at("read");
+        if (n == 0) return {};
         content.append(chunk, size_t(n));
         at += n;
     }
 }
 
-bool replace_locked_file(const LockedFile& file, std::string_view content) {
+SystemFailure replace_locked_file(const LockedFile& file, std::string_view content) {
     std::string temporary = file.path + ".tmp";
     ::unlink(temporary.c_str());  // a leftover from a crash; we hold the lock
     Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd) return false;
+    if (!fd) return failure_at("rewrite");
     if (::fchown(fd.get(), file.st.st_uid, file.st.st_gid) != 0 && errno != EPERM) return fail_and_unlink(temporary);
     if (::fchmod(fd.get(), file.st.st_mode & 07777) != 0) return fail_and_unlink(temporary);
     if (!write_all(fd.get(), content) || ::fsync(fd.get()) != 0) return fail_and_unlink(temporary);
@@ -80,7 +78,7 @@ bool replace_locked_file(const LockedFile& file, std::string_view content) {
     if (::rename(temporary.c_str(), file.path.c_str()) != 0) return fail_and_unlink(temporary);
     Fd directory(::open(directory_of(file.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (directory) ::fsync(directory.get());
-    return true;
+    return {};
 }
 
 }  // namespace postern::checkpass

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "fd.hpp"
+#include "system_failure.hpp"
 
 namespace postern::checkpass {
 
@@ -18,14 +19,14 @@ struct LockedFile {
 
 // Opens path (creating it empty, mode 0600, when missing) and takes an
 // exclusive lock on it; retries when another writer replaced it meanwhile.
-// False with errno set on failure.
-bool lock_file(const std::string& path, LockedFile& file);
+// A failure is step "lock".
+SystemFailure lock_file(const std::string& path, LockedFile& file);
 
-// The whole content of the locked file; false with errno on failure.
-bool read_locked_file(const LockedFile& file, std::string& content);
+// The whole content of the locked file; a failure is step "read".
+SystemFailure read_locked_file(const LockedFile& file, std::string& content);
 
 // Writes `content` to path.tmp with the old mode and owner, fsyncs it and
-// renames it over path, then fsyncs the directory. false with errno set.
-bool replace_locked_file(const LockedFile& file, std::string_view content);
+// renames it over path, then fsyncs the directory. A failure is step "rewrite".
+SystemFailure replace_locked_file(const LockedFile& file, std::string_view content);
 
 }  // namespace postern::checkpass

@@ -4,7 +4,6 @@
 // PROG. Exit 1: refused; 2: misuse; 111: temporary failure. Each failure has
 // one named path below, which logs one line (never the password).
 #include <unistd.h>
-#include <cerrno>
 
 #include "apop.hpp"
 #include "become_user.hpp"
@@ -17,6 +16,7 @@
 #include "request.hpp"
 #include "settings.hpp"
 #include "system_account.hpp"
+#include "system_failure.hpp"
 #include "version.hpp"
 
 using namespace postern;
@@ -46,42 +46,22 @@ int refuse(std::string_view user, const char* reason) {
     return exit_refused;
 }
 
-// Why a login could not be checked: the step, and the errno captured right
-// where it failed or, where no system call failed, a reason.
+// Why a login could not be checked: the system call that failed or, where
+// none did, the step that could not be done and why (no errno to report).
 struct Failure {
-    const char* step = "lookup";
-    int error = 0;
+    SystemFailure call;
+    const char* step = nullptr;
     const char* reason = nullptr;
-    std::string scheme;  // for step=crypt: the hash's scheme
 };
 
-// Call right after the failed call, before anything can change errno.
-Failure failed_call(const char* step) { return {step, errno}; }
-Failure failed_check(const char* step, const char* reason) { return {step, 0, reason}; }
+Failure failed_check(const char* step, const char* reason) { return {{}, step, reason}; }
 
 int temporary_failure(std::string_view user, const Failure& failure) {
     LogLine line = log_event("temporary-failure");
-    line.kv("user", user).kv("remote", remote()).kv("step", failure.step);
-    if (!failure.scheme.empty()) line.kv("scheme", failure.scheme);
-    if (failure.reason) {
-        line.kv("reason", failure.reason);
-    } else {
-        line.err(failure.error);
-    }
+    line.kv("user", user).kv("remote", remote());
+    if (failure.call) line.failure(failure.call);
+    else line.kv("step", failure.step).kv("reason", failure.reason);
     return exit_temporary;
-}
-
-const char* step_name(BecomeStep step) {
-    switch (step) {
-        case BecomeStep::done: return "done";
-        case BecomeStep::groups: return "setgroups";
-        case BecomeStep::gid: return "setgid";
-        case BecomeStep::uid: return "setuid";
-        case BecomeStep::root_regained: return "root-regained";
-        case BecomeStep::chdir: return "chdir";
-        case BecomeStep::environment: return "environment";
-    }
-    return "unknown";
 }
 
 enum class Found { yes, no, duplicate, failed, not_in_file };
@@ -93,12 +73,12 @@ Found account_from_entry(const Settings& settings, PasswordEntry& entry, Account
     if (!entry.mapped) {
         SystemLookup looked = find_system_identity(entry.name, account);
         if (looked == SystemLookup::failed) {
-            failure = failed_call("getpwnam");
+            failure.call = failure_at("getpwnam");
             return Found::failed;
         }
         if (looked == SystemLookup::not_found) return Found::no;
         if (settings.system_lock && find_system_lock(account) == SystemLookup::failed) {
-            failure = failed_call("getspnam");
+            failure.call = failure_at("getspnam");
             return Found::failed;
         }
     } else {
@@ -122,7 +102,7 @@ Found find_in_file(const Settings& settings, std::string_view user, Account& acc
         case FileLookup::found: return account_from_entry(settings, entry, account, failure);
         case FileLookup::not_found: return Found::not_in_file;
         case FileLookup::duplicate: return Found::duplicate;
-        case FileLookup::unreadable: failure = {"password-file", looked.error}; break;
+        case FileLookup::unreadable: failure.call = {"password-file", looked.error}; break;
         case FileLookup::insecure: failure = failed_check("password-file", "insecure"); break;
         case FileLookup::too_large: failure = failed_check("password-file", "too-large"); break;
     }
@@ -139,7 +119,7 @@ Found find_account(const Settings& settings, std::string_view user, Account& acc
     switch (find_system_account(user, account)) {
         case SystemLookup::found: return Found::yes;
         case SystemLookup::not_found: return Found::no;
-        case SystemLookup::failed: failure = failed_call("getpwnam/getspnam"); return Found::failed;
+        case SystemLookup::failed: failure.call = failure_at("getpwnam/getspnam"); return Found::failed;
     }
     return Found::failed;
 }
@@ -152,7 +132,15 @@ struct Checked {
     std::string scheme;
 };
 
-Failure crypt_failure(const Checked& checked) { return {"crypt", checked.error, nullptr, checked.scheme}; }
+// crypt's errno goes with the scheme it was asked for: libxcrypt's EINVAL
+// means an unknown scheme or a yescrypt short of memory.
+int crypt_failed(std::string_view user, const Checked& checked) {
+    LogLine line = log_event("temporary-failure");
+    line.kv("user", user).kv("remote", remote()).kv("step", "crypt");
+    if (!checked.scheme.empty()) line.kv("scheme", checked.scheme);
+    line.err(checked.error);
+    return exit_temporary;
+}
 
 // A stand-in check whose crypt could not run fails the same way as a real
 // one: under a memory limit, an unknown user is not told [AUTH] while a
@@ -214,19 +202,18 @@ int main(int argc, char** argv) {
     if (found == Found::failed) return temporary_failure(user, failure);
     if (found == Found::no || found == Found::duplicate) {
         Checked burn = burned(Verdict::wrong, request.password);
-        if (burn.verdict == Verdict::crypt_failed) return temporary_failure(user, crypt_failure(burn));
+        if (burn.verdict == Verdict::crypt_failed) return crypt_failed(user, burn);
         return refuse(user, found == Found::no ? "unknown-user" : "duplicate-entry");
     }
     Checked checked = check_credentials(account, request);
     input.wipe();
-    if (checked.verdict == Verdict::crypt_failed) return temporary_failure(user, crypt_failure(checked));
+    if (checked.verdict == Verdict::crypt_failed) return crypt_failed(user, checked);
     if (checked.verdict == Verdict::locked) return refuse(user, "locked");
     if (checked.verdict == Verdict::empty_password) return refuse(user, "empty-password");
     if (checked.verdict == Verdict::wrong) return refuse(user, "bad-password");
     if (const char* reason = identity_refusal(settings, account)) return refuse(user, reason);
 
-    BecomeResult became = become_user(account);
-    if (became.step != BecomeStep::done) return temporary_failure(user, {step_name(became.step), became.error});
+    if (SystemFailure failed = become_user(account)) return temporary_failure(user, {failed});
     log_event("login-ok")
         .kv("user", account.name)
         .kv("remote", remote())
@@ -236,5 +223,5 @@ int main(int argc, char** argv) {
     wipe_string(account.hash);
     wipe_string(account.apop_secret);
     ::execvp(argv[1], argv + 1);
-    return temporary_failure(user, failed_call("exec"));
+    return temporary_failure(user, {failure_at("exec")});
 }

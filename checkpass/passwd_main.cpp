@@ -18,6 +18,7 @@
 #include "password_file.hpp"
 #include "password_file_edit.hpp"
 #include "secret.hpp"
+#include "system_failure.hpp"
 #include "version.hpp"
 
 using namespace postern;
@@ -35,8 +36,8 @@ int usage(const char* why) {
     return exit_usage;
 }
 
-int system_failure(const char* step, const std::string& file) {
-    log_event("failed").kv("step", step).kv("file", file).err(errno);
+int system_failure(const std::string& file, const SystemFailure& failure) {
+    log_event("failed").kv("file", file).failure(failure);
     return exit_temporary;
 }
 
@@ -149,15 +150,15 @@ int main(int argc, char** argv) {
         if (const char* problem = read_new_password(password)) return usage(problem);
         if (const char* problem = check_password(password.view(), options.apop)) return usage(problem);
         auto hash = make_password_hash(password.view());
-        if (!hash) return system_failure("crypt", path);
+        if (!hash) return system_failure(path, failure_at("crypt"));
         edit.hash = std::move(*hash);
         if (options.apop) edit.apop_secret = password.view();
     }
 
     LockedFile file;
-    if (!lock_file(path, file)) return system_failure("lock", path);
+    if (SystemFailure failed = lock_file(path, file)) return system_failure(path, failed);
     std::string old_text;
-    if (!read_locked_file(file, old_text)) return system_failure("read", path);
+    if (SystemFailure failed = read_locked_file(file, old_text)) return system_failure(path, failed);
     EditResult result = apply_password_edit(old_text, edit);
     wipe_string(old_text);
     report_bad_lines(path, result);
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
         log_event("no-such-user").kv("file", path).kv("user", user);
         return exit_refused;
     }
-    if (!replace_locked_file(file, result.text)) return system_failure("rewrite", path);
+    if (SystemFailure failed = replace_locked_file(file, result.text)) return system_failure(path, failed);
     if (result.duplicates)
         log_event("duplicates-removed").kv("file", path).kv("user", user).kv("count", result.duplicates);
     log_event(options.remove ? "removed" : result.found ? "changed" : "added").kv("file", path).kv("user", user);

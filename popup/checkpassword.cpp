@@ -8,6 +8,7 @@
 #include "exit_code.hpp"
 #include "fd.hpp"
 #include "log.hpp"
+#include "system_failure.hpp"
 
 namespace postern::popup {
 
@@ -24,10 +25,9 @@ namespace {
 // log pipe passes on no line in postern-popup's name.
 int popup_log = 2;
 
-[[noreturn]] void exec_failed(const char* program, const char* at) {
-    int error = errno;
+[[noreturn]] void exec_failed(const char* program, const SystemFailure& failure) {
     if (popup_log != 2) ::dup2(popup_log, 2);
-    log_event("exec-failed").kv("program", program).kv("at", at).err(error);
+    log_event("exec-failed").kv("program", program).failure(failure);
     ::_exit(exit_temporary);
 }
 
@@ -41,13 +41,13 @@ int popup_log = 2;
     if (log_write >= 0) popup_log = ::fcntl(2, F_DUPFD_CLOEXEC, 4);
     // The write side first: fd 0 may be the same socket as fd 1.
     if (tls && tls->active && tls->read != 0 && (!move_fd(tls->write, 1) || !move_fd(tls->read, 0)))
-        exec_failed(argv[0], "tls-fds");
-    if (log_write >= 0 && !move_fd(log_write, 2)) exec_failed(argv[0], "fd2");
-    if (!move_fd(pipe_read, 3)) exec_failed(argv[0], "fd3");
+        exec_failed(argv[0], failure_at("tls-fds"));
+    if (log_write >= 0 && !move_fd(log_write, 2)) exec_failed(argv[0], failure_at("fd2"));
+    if (!move_fd(pipe_read, 3)) exec_failed(argv[0], failure_at("fd3"));
     int keep[] = {popup_log};
     close_fds_from(4, keep);
     ::execvp(argv[0], argv);
-    exec_failed(argv[0], "exec");
+    exec_failed(argv[0], failure_at("exec"));
 }
 
 // The input is at most 512 bytes, less than PIPE_BUF: one write, never blocking.

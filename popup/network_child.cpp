@@ -9,34 +9,32 @@
 
 #include "log.hpp"
 #include "seccomp_filter.hpp"
+#include "system_failure.hpp"
 
 namespace postern::popup {
 
 namespace {
-[[noreturn]] void not_confined(const char* step) {
-    log_event("confine-failed").kv("step", step).err(errno);
+[[noreturn]] void not_confined(const SystemFailure& failure) {
+    log_event("confine-failed").failure(failure);
     ::_exit(exit_not_confined);
 }
 
 // chroot first (it needs root), then the groups, the gid and the uid; a
 // process that could become root again is not confined.
 void confine(const NetworkAccount& account) {
-    if (::chroot(account.root.c_str()) != 0 || ::chdir("/") != 0) not_confined("chroot");
-    if (::setgroups(0, nullptr) != 0) not_confined("groups");
-    if (::setgid(account.gid) != 0) not_confined("gid");
-    if (::setuid(account.uid) != 0) not_confined("uid");
-    if (::setuid(0) == 0 || ::seteuid(0) == 0) {
-        errno = EPERM;
-        not_confined("root-regained");
-    }
+    if (::chroot(account.root.c_str()) != 0 || ::chdir("/") != 0) not_confined(failure_at("chroot"));
+    if (::setgroups(0, nullptr) != 0) not_confined(failure_at("groups"));
+    if (::setgid(account.gid) != 0) not_confined(failure_at("gid"));
+    if (::setuid(account.uid) != 0) not_confined(failure_at("uid"));
+    if (::setuid(0) == 0 || ::seteuid(0) == 0) not_confined({"root-regained", EPERM});
     // Another process of the same account (nobody serves others too) must
     // not ptrace the child and read a password.
-    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) not_confined("dumpable");
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) not_confined(failure_at("dumpable"));
     switch (install_network_filter()) {
         case FilterResult::installed: break;
         case FilterResult::unsupported: log_event("seccomp-unavailable").kv("sandbox", "none"); break;
         case FilterResult::skipped: log_event("seccomp-skipped").kv("reason", "sanitizer-build"); break;
-        case FilterResult::failed: not_confined("seccomp");
+        case FilterResult::failed: not_confined(failure_at("seccomp"));
     }
 }
 }  // namespace

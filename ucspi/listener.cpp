@@ -20,12 +20,6 @@ struct AddressInfo {
     }
 };
 
-std::optional<Listener> failed(const char*& step, const char* what, int err) {
-    step = what;
-    errno = err;
-    return std::nullopt;
-}
-
 // tcpserver's "0" and "" are every IPv4 address; under -4, so is "::".
 const char* resolvable_name(const std::string& host, bool ipv4_only) {
     if (host.empty() || host == "0" || (ipv4_only && host == "::")) return "0.0.0.0";
@@ -43,39 +37,38 @@ bool set_scope(sockaddr_storage& sa, const std::string& interface) {
 
 }  // namespace
 
-std::optional<Listener> open_listener(const std::string& host, const std::string& port,
-                                      const ListenSettings& settings, const char*& step) {
+Listening open_listener(const std::string& host, const std::string& port, const ListenSettings& settings) {
     addrinfo hints{};
     hints.ai_family = settings.ipv4_only ? AF_INET : AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE;
     AddressInfo found;
     int gai = getaddrinfo(resolvable_name(host, settings.ipv4_only), port.c_str(), &hints, &found.list);
-    if (gai != 0 || !found.list) return failed(step, "resolve", gai == EAI_SYSTEM ? errno : EINVAL);
+    if (gai != 0 || !found.list) return {{}, {"resolve", gai == EAI_SYSTEM ? errno : EINVAL}};
 
     const addrinfo* ai = found.list;
     sockaddr_storage address{};
     std::memcpy(&address, ai->ai_addr, std::min<size_t>(ai->ai_addrlen, sizeof address));
-    if (!set_scope(address, settings.interface)) return failed(step, "interface", ENODEV);
+    if (!set_scope(address, settings.interface)) return {{}, {"interface", ENODEV}};
     Listener l;
     l.fd.reset(::socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!l.fd) return failed(step, "socket", errno);
+    if (!l.fd) return {{}, failure_at("socket")};
     int on = 1, off = 0;
     ::setsockopt(l.fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     // "::" serves IPv4 clients too, whatever the system's default says.
     if (ai->ai_family == AF_INET6) ::setsockopt(l.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     if (::bind(l.fd.get(), reinterpret_cast<sockaddr*>(&address), ai->ai_addrlen) != 0)
-        return failed(step, "bind", errno);
-    if (::listen(l.fd.get(), settings.backlog) != 0) return failed(step, "listen", errno);
+        return {{}, failure_at("bind")};
+    if (::listen(l.fd.get(), settings.backlog) != 0) return {{}, failure_at("listen")};
 
     sockaddr_storage bound{};
     socklen_t length = sizeof bound;
     if (::getsockname(l.fd.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0)
-        return failed(step, "getsockname", errno);
+        return {{}, failure_at("getsockname")};
     auto local = endpoint_from_sockaddr(bound);
-    if (!local) return failed(step, "getsockname", EAFNOSUPPORT);
+    if (!local) return {{}, {"getsockname", EAFNOSUPPORT}};
     l.local = *local;
-    return l;
+    return {std::move(l), {}};
 }
 
 }  // namespace postern::ucspi

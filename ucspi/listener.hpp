@@ -7,6 +7,7 @@
 
 #include "fd.hpp"
 #include "ip_address.hpp"
+#include "system_failure.hpp"
 
 namespace postern::ucspi {
 
@@ -21,8 +22,12 @@ struct ListenSettings {
     std::string interface;   // -I: the interface of an IPv6 link-local HOST given without %scope
 };
 
-// On failure, `step` names what failed and errno says why.
-std::optional<Listener> open_listener(const std::string& host, const std::string& port,
-                                      const ListenSettings& settings, const char*& step);
+// The listener, or (no listener) the step that failed and why.
+struct Listening {
+    std::optional<Listener> listener;
+    SystemFailure failure;
+};
+
+Listening open_listener(const std::string& host, const std::string& port, const ListenSettings& settings);
 
 }  // namespace postern::ucspi

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 
 #include "access_rules.hpp"
@@ -38,8 +37,8 @@ int bad_rules(const std::string& file, const LoadedRules& loaded) {
     return loaded.malformed ? exit_usage : exit_temporary;
 }
 
-int cannot_listen(const Options& o, const char* step) {
-    log_event("fatal").kv("host", o.host).kv("port", o.port).kv("step", step).err(errno);
+int cannot_listen(const Options& o, const SystemFailure& failure) {
+    log_event("fatal").kv("host", o.host).kv("port", o.port).failure(failure);
     return exit_temporary;
 }
 
@@ -48,8 +47,8 @@ int bad_identity(const std::string& why) {
     return exit_usage;
 }
 
-int cannot_become(const Identity& id) {
-    log_event("fatal").kv("uid", id.uid).kv("gid", id.gid).kv("step", "drop-privileges").err(errno);
+int cannot_become(const Identity& id, const SystemFailure& failure) {
+    log_event("fatal").kv("uid", id.uid).kv("gid", id.gid).failure(failure);
     return exit_temporary;
 }
 
@@ -66,8 +65,8 @@ void note_ignored_options(const Options& o) {
     if (o.ident_timeout_given) log_event("ignored").kv("option", "-t").kv("reason", "no-IDENT-lookups");
 }
 
-int cannot_take_signals() {
-    log_event("fatal").kv("step", "signals").err(errno);
+int cannot_take_signals(const SystemFailure& failure) {
+    log_event("fatal").failure(failure);
     return exit_temporary;
 }
 
@@ -96,19 +95,18 @@ int main(int argc, char** argv) {
         if (options.verbosity != Verbosity::quiet) note_rules(options, rules);
     }
     note_ignored_options(options);
-    const char* step = "";
     ListenSettings settings{options.backlog, options.ipv4_only, options.interface};
-    auto listener = open_listener(options.host, options.port, settings, step);
-    if (!listener) return cannot_listen(options, step);
-    if (!become(identity)) return cannot_become(identity);
+    Listening listening = open_listener(options.host, options.port, settings);
+    if (!listening.listener) return cannot_listen(options, listening.failure);
+    if (SystemFailure failed = become(identity)) return cannot_become(identity, failed);
     ServerSignals signals;
-    if (!take_server_signals(signals)) return cannot_take_signals();
+    if (SystemFailure failed = take_server_signals(signals)) return cannot_take_signals(failed);
 
     if (options.print_port) {
-        std::printf("%u\n", unsigned(listener->local.port));
+        std::printf("%u\n", unsigned(listening.listener->local.port));
         std::fflush(stdout);
     }
-    Server server(options, std::move(*listener), std::move(rules), std::move(signals));
+    Server server(options, std::move(*listening.listener), std::move(rules), std::move(signals));
     server.run();
     return 0;
 }

@@ -63,10 +63,10 @@ Identity resolve_identity(const Options& options) {
     return id;
 }
 
-bool become(const Identity& id) {
-    if (id.set_gid && (setgroups(1, &id.gid) != 0 || setgid(id.gid) != 0)) return false;
-    if (id.set_uid && setuid(id.uid) != 0) return false;
-    return true;
+SystemFailure become(const Identity& id) {
+    if (id.set_gid && (setgroups(1, &id.gid) != 0 || setgid(id.gid) != 0)) return failure_at("drop-privileges");
+    if (id.set_uid && setuid(id.uid) != 0) return failure_at("drop-privileges");
+    return {};
 }
 
 }  // namespace postern::ucspi

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "options.hpp"
+#include "system_failure.hpp"
 
 namespace postern::ucspi {
 
@@ -18,7 +19,7 @@ struct Identity {
 
 Identity resolve_identity(const Options& options);
 
-// setgroups to the gid alone, setgid, setuid; false (errno set) on failure.
-bool become(const Identity& identity);
+// setgroups to the gid alone, setgid, setuid. A failure is step "drop-privileges".
+SystemFailure become(const Identity& identity);
 
 }  // namespace postern::ucspi

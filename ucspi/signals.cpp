@@ -63,15 +63,16 @@ IgnoredSignals ignored_signals() {
 
 }  // namespace
 
-bool take_server_signals(ServerSignals& out) {
+SystemFailure take_server_signals(ServerSignals& out) {
     for (int s : taken_signals)
-        if (!set_disposition(s, SIG_DFL)) return false;
-    if (!set_disposition(SIGPIPE, SIG_IGN)) return false;
+        if (!set_disposition(s, SIG_DFL)) return failure_at("signals");
+    if (!set_disposition(SIGPIPE, SIG_IGN)) return failure_at("signals");
     out.ignored = ignored_signals();
     sigset_t set = server_set();
-    if (sigprocmask(SIG_SETMASK, &set, nullptr) != 0) return false;
+    if (sigprocmask(SIG_SETMASK, &set, nullptr) != 0) return failure_at("signals");
     out.fd.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-    return out.fd.valid();
+    if (!out.fd.valid()) return failure_at("signals");
+    return {};
 }
 
 PendingSignals read_signals(int fd) {

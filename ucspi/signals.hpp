@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "fd.hpp"
+#include "system_failure.hpp"
 
 namespace postern::ucspi {
 
@@ -23,8 +24,8 @@ struct ServerSignals {
 };
 
 // SIGCHLD, SIGHUP, SIGTERM and SIGINT at their defaults and blocked, read on
-// a signalfd; SIGPIPE ignored; no other signal blocked.
-bool take_server_signals(ServerSignals& out);
+// a signalfd; SIGPIPE ignored; no other signal blocked. A failure is step "signals".
+SystemFailure take_server_signals(ServerSignals& out);
 
 struct PendingSignals {
     bool child = false, hangup = false, terminate = false;
