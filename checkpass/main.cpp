@@ -8,7 +8,6 @@
 #include "apop.hpp"
 #include "become_user.hpp"
 #include "crypt_hash.hpp"
-#include "env.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
 #include "password_file_lookup.hpp"

@@ -12,7 +12,7 @@
 
 #include "atomic_rewrite.hpp"
 #include "crypt_hash.hpp"
-#include "env.hpp"
+#include "decimal.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
 #include "password_file.hpp"

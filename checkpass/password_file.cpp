@@ -1,6 +1,6 @@
 #include "password_file.hpp"
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::checkpass {
 

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "decimal.hpp"  // until every user of parse_decimal includes it itself
+
 namespace postern {
 
 // The variable's value, or nullopt when unset. Set-but-empty is returned as "".
@@ -26,21 +28,6 @@ bool read_number_setting(const char* name, T& into, uint64_t min, uint64_t max) 
     auto value = env_number(name, uint64_t(into), min, max);
     if (!value) return bad_setting(name);
     into = T(*value);
-    return true;
-}
-
-// Strict decimal: digits only, no sign, no spaces, no overflow.
-std::optional<uint64_t> parse_decimal(std::string_view s);
-// The same, within [min, max].
-std::optional<uint64_t> parse_decimal_in(std::string_view s, uint64_t min, uint64_t max);
-
-// A numeric uid or gid: a strict decimal below 4294967295, which is (uid_t)-1,
-// "no change" to setuid; nothing wraps to 0 (root).
-template <typename Id>
-bool parse_id(std::string_view text, Id& id) {
-    auto n = parse_decimal(text);
-    if (!n || *n >= 4294967295u) return false;
-    id = Id(*n);
     return true;
 }
 

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "env.hpp"
+#include "decimal.hpp"
 #include "fd.hpp"
 #include "log.hpp"
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "decimal.hpp"
 #include "env.hpp"
 #include "fd.hpp"
 

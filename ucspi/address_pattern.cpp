@@ -1,6 +1,6 @@
 #include "address_pattern.hpp"
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::ucspi {
 

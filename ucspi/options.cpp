@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "env.hpp"
+#include "decimal.hpp"
 #include "ip_address.hpp"
 
 namespace postern::ucspi {

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "decimal.hpp"
 #include "env.hpp"
 
 namespace postern::ucspi {

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::ucspi {
 

@@ -1,6 +1,6 @@
 #include "source_group.hpp"
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::ucspi {
 
