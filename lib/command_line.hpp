@@ -2,10 +2,15 @@
 // space. Both programs that speak POP3 dispatch from a table of these.
 #pragma once
 #include <strings.h>
+#include <cstddef>
 #include <span>
 #include <string_view>
 
 namespace postern {
+
+// RFC 2449: a command line is at most 255 octets with its CRLF (RFC 5034
+// holds AUTH's base64 lines to the same limit).
+constexpr size_t max_command_line = 255;
 
 struct CommandLine {
     std::string_view keyword;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "command_line.hpp"
 #include "deadline.hpp"
 #include "line_reader.hpp"
 #include "login_check.hpp"
@@ -18,10 +19,6 @@
 #include "writer.hpp"
 
 namespace postern::popup {
-
-// RFC 2449: a command line is at most 255 octets with its CRLF (RFC 5034
-// holds AUTH's base64 lines to the same limit).
-constexpr size_t max_command_line = 255;
 
 enum class Outcome { quit, session_ran, client_left, timeout, too_many_failures, temporary_failure };
 

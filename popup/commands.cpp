@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "authorization.hpp"
+#include "capabilities.hpp"
 #include "checkpassword_input.hpp"
 #include "command_line.hpp"
 #include "log.hpp"
@@ -102,9 +103,8 @@ void Authorization::capa(std::string_view) {
         out_.put_line("SASL PLAIN");
     }
     if (tls_ && !tls_->active) out_.put_line("STLS");
-    for (const char* capability : {"TOP", "UIDL", "PIPELINING", "RESP-CODES", "AUTH-RESP-CODE"})
-        out_.put_line(capability);
-    out_.put_line("IMPLEMENTATION postern");
+    for (std::string_view capability : shared_capabilities) out_.put_line(capability);
+    out_.put_line(implementation_capability);
     out_.put(".\r\n");
 }
 
