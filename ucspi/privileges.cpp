@@ -2,9 +2,9 @@
 
 #include <grp.h>
 #include <pwd.h>
-#include <unistd.h>
 
 #include "decimal.hpp"
+#include "drop_privileges.hpp"
 #include "env.hpp"
 
 namespace postern::ucspi {
@@ -65,8 +65,9 @@ Identity resolve_identity(const Options& options) {
 }
 
 SystemFailure become(const Identity& id) {
-    if (id.set_gid && (setgroups(1, &id.gid) != 0 || setgid(id.gid) != 0)) return failure_at("drop-privileges");
-    if (id.set_uid && setuid(id.uid) != 0) return failure_at("drop-privileges");
+    if (!id.set_gid) return {};  // -u always comes with a gid
+    DropTo to{id.gid, id.set_uid ? std::optional<uid_t>(id.uid) : std::nullopt};
+    if (SystemFailure failed = drop_privileges(to)) return {"drop-privileges", failed.error};
     return {};
 }
 
