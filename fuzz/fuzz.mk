@@ -19,7 +19,7 @@ fuzz_parts_of_maildir_cache := pop3d/maildir_cache
 fuzz_parts_of_maildirsize := pop3d/maildir_quota
 fuzz_parts_of_sasl_plain := popup/sasl_plain
 fuzz_parts_of_password_file := checkpass/password_file checkpass/password_file_edit checkpass/password_file_lookup
-fuzz_parts_of_popup_dialogue := popup/authorization popup/commands popup/login popup/sasl_plain \
+fuzz_parts_of_popup_dialogue := popup/authorization popup/authorization_commands popup/authorization_login popup/sasl_plain \
     popup/checkpassword popup/log_relay popup/ucspi_tls
 fuzz_parts_of_login_record := popup/login_record
 fuzz_parts_of_checkpassword_input := checkpass/request popup/checkpassword popup/log_relay popup/ucspi_tls

@@ -1,8 +1,9 @@
 // The AUTHORIZATION state of RFC 1939 (with RFC 2449 CAPA, RFC 5034 AUTH
 // PLAIN and RFC 2595 STLS): greets, reads commands until a login hands the
 // connection to the checkpassword program, and answers for that program
-// when it exits without having said anything. Commands are dispatched from
-// the table in commands.cpp; the hand-off and its answers are in login.cpp.
+// when it exits without having said anything. The loop is in
+// authorization.cpp; the commands and their table in authorization_commands.cpp;
+// the hand-off and its answers in authorization_login.cpp.
 // The check itself is a LoginChecker's: this class only talks to the client.
 #pragma once
 #include <cstdint>
@@ -55,7 +56,7 @@ private:
     bool offers_login() const;
     void auth_plain(std::string_view initial_response, int64_t started_ms);
 
-    // login.cpp
+    // authorization_login.cpp
     void login(const LoginRequest& request);
     void answer(Verdict verdict);
     void credentials_too_long(const LoginRequest& request);

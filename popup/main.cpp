@@ -9,21 +9,21 @@
 // It reads in exact mode: never a byte past the line that completes a
 // login, so the commands a client pipelined after PASS are still waiting
 // on fd 0 for the program after it, through a socket or a shell pipe.
-#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <vector>
 
 #include "apop_timestamp.hpp"
 #include "authorization.hpp"
-#include "env.hpp"
+#include "connection.hpp"
 #include "exit_code.hpp"
 #include "log.hpp"
 #include "login_judge.hpp"
 #include "network_child.hpp"
 #include "privsep_parent.hpp"
-#include "remote_address.hpp"
 #include "remote_checker.hpp"
 #include "settings.hpp"
-#include "tls_in_front.hpp"
 #include "version.hpp"
 
 using namespace postern;
@@ -55,59 +55,30 @@ int exit_code_for(Outcome outcome) {
     return exit_temporary;
 }
 
-// Whatever started popup may have left signals ignored or blocked: an
-// ignored SIGCHLD would make every wait for the checkpassword program fail.
-void reset_signals() {
-    ::signal(SIGCHLD, SIG_DFL);
-    ::signal(SIGPIPE, SIG_IGN);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-struct Connection {
-    const Settings& settings;
-    std::string remote;
-    std::string timestamp;
-    std::optional<UcspiTls> tls;
-    Writer& out;
-};
-
-// The AUTHORIZATION state, greeting first; the login checks go to `checker`.
-int converse(Connection& c, LoginChecker& checker) {
+// RFC 1939 as popup serves it: the greeting, then the AUTHORIZATION state's
+// commands until a login hands the connection over: `checker` runs the
+// checkpassword chain, whose last program serves TRANSACTION and UPDATE.
+int serve_pop3(Connection& c, LoginChecker& checker) {
     LineReader in(0, max_command_line, /*exact=*/true);
     Authorization authorization(c.settings, checker, c.remote, c.timestamp, c.tls, in, c.out);
     authorization.greet();
     return exit_code_for(authorization.run());
 }
 
-// The programs after popup find the client in TCPREMOTEIP, even where popup
-// found it elsewhere (SSLREMOTEIP, REMOTE_ADDR, the socket before STLS).
-void pass_on_remote_address(const std::string& remote) {
-    auto set = env_get("TCPREMOTEIP");
-    if (!remote.empty() && (!set || set->empty())) ::setenv("TCPREMOTEIP", remote.c_str(), 1);
-}
-
-void log_connect(const Connection& c, const std::optional<TlsInFront>& front, bool privsep) {
-    auto line = log_event("connect");
-    line.kv("remote", c.remote).kv("stls", c.tls && !c.tls->active ? "offered" : "no");
-    line.kv("privsep", privsep ? "yes" : "no").kv("tls", front ? "yes" : "no");
-    if (front) line.kv("tls-by", front->by).kv("protocol", front->protocol);
-}
-
-int separated(Connection& c, const NetworkAccount& account, char* const* program) {
+// The dialogue in the confined network child; the chain runs from the root parent.
+int serve_separated(Connection& c, const NetworkAccount& account, char* const* chain) {
     std::vector<int> keep;
     if (c.tls) keep = {c.tls->control, c.tls->read, c.tls->write};
     auto child = start_network_child(account, keep, [&](int records) {
         RemoteChecker checker(records, c.tls && c.tls->active);
-        return converse(c, checker);
+        return serve_pop3(c, checker);
     });
     if (!child) {
         log_event("fork-failed").err(errno);
         return misconfigured(c.out);
     }
     LogRelay session_log("", session_log_budget);
-    LoginJudge judge(c.settings, program, c.remote, &session_log);
+    LoginJudge judge(c.settings, chain, c.remote, &session_log);
     return serve_network_child(*child, judge, c.tls, c.timestamp, c.settings.auth_timeout_seconds);
 }
 
@@ -118,26 +89,20 @@ int main(int argc, char** argv) {
     if (version_asked(argc, argv)) return print_version("postern-popup");
     reset_signals();
     if (argc < 3 || !valid_host(argv[1]) || !*argv[2]) return usage();
+    char* const* chain = argv + 2;  // PROG ARGS...: what a login hands the connection to
     Writer out(1, 4096);
     Settings settings;
     if (!read_settings(settings)) return misconfigured(out);
     out.set_timeout_ms(settings.idle_timeout_seconds * 1000);
-    set_tcp_nodelay(1);
+    Connection c = take_connection(settings, argv[1], out);
 
-    Connection c{settings, remote_address(), make_apop_timestamp(argv[1]), ucspi_tls_from_env(), out};
-    auto front = tls_in_front(settings.tls_terminated, c.tls.has_value());
-    if (!settings.offer_tls) c.tls.reset();
-    if (front) c.tls = tls_from_start();
-    unset_tls_server_settings();
-    pass_on_remote_address(c.remote);
-    bool privsep = ::geteuid() == 0;
-    std::optional<NetworkAccount> account;
-    if (privsep) {
-        account = find_network_account(settings);
-        if (!account) return misconfigured(out);
+    if (::geteuid() != 0) {
+        log_connect(c, false);
+        LoginJudge judge(settings, chain, c.remote, nullptr);
+        return serve_pop3(c, judge);
     }
-    log_connect(c, front, privsep);
-    if (privsep) return separated(c, *account, argv + 2);
-    LoginJudge judge(settings, argv + 2, c.remote, nullptr);
-    return converse(c, judge);
+    auto account = find_network_account(settings);
+    if (!account) return misconfigured(out);
+    log_connect(c, true);
+    return serve_separated(c, *account, chain);
 }
