@@ -60,18 +60,14 @@ private:
     std::vector<unsigned char> buffer_;
 };
 
-bool fail(std::string& why, std::string reason) {
+// Says why in `why` and answers the caller's "no": false, or an empty optional.
+template <typename Result = bool>
+Result fail(std::string& why, std::string reason) {
     why = std::move(reason);
-    return false;
+    return Result{};
 }
 
 std::string at_byte(uint64_t position) { return " at byte " + std::to_string(position); }
-
-template <typename T>
-std::optional<T> refuse(std::string& why, std::string reason) {
-    why = std::move(reason);
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -82,14 +78,15 @@ uint32_t cdb_hash(std::string_view key) {
 }
 
 std::optional<Cdb> Cdb::open(Fd fd, std::string& why, CdbLimits limits) {
+    using Refused = std::optional<Cdb>;
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return refuse<Cdb>(why, std::string("cannot stat: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) return refuse<Cdb>(why, "not a regular file");
+    if (::fstat(fd.get(), &st) != 0) return fail<Refused>(why, std::string("cannot stat: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return fail<Refused>(why, "not a regular file");
     uint64_t size = uint64_t(st.st_size);
     if (size < cdb_header_size)
-        return refuse<Cdb>(why, "truncated: " + std::to_string(size) + " bytes, less than the 2048-byte header");
+        return fail<Refused>(why, "truncated: " + std::to_string(size) + " bytes, less than the 2048-byte header");
     if (size > limits.max_file || size > UINT32_MAX)
-        return refuse<Cdb>(why, "larger than " + std::to_string(limits.max_file) + " bytes");
+        return fail<Refused>(why, "larger than " + std::to_string(limits.max_file) + " bytes");
     Cdb db;
     db.fd_ = std::move(fd);
     db.size_ = size;

@@ -28,6 +28,15 @@ IpAddress unmap_v4(IpAddress a) {
     return v4;
 }
 
+IpAddress map_v4(IpAddress a) {
+    if (a.v6) return a;
+    IpAddress mapped;
+    mapped.v6 = true;
+    std::memcpy(mapped.bytes.data(), v4_mapped_prefix, 12);
+    std::memcpy(mapped.bytes.data() + 12, a.bytes.data(), 4);
+    return mapped;
+}
+
 std::optional<IpAddress> parse_ipv4(std::string_view text) {
     char buf[INET6_ADDRSTRLEN];
     IpAddress a;

@@ -27,6 +27,8 @@ std::optional<IpAddress> parse_ipv6(std::string_view text);
 
 // ::ffff:a.b.c.d as a.b.c.d; any other address unchanged.
 IpAddress unmap_v4(IpAddress address);
+// a.b.c.d as ::ffff:a.b.c.d; an IPv6 address unchanged.
+IpAddress map_v4(IpAddress address);
 
 // "1.2.3.4" or the compressed IPv6 form, as inet_ntop writes it.
 std::string format_ip(const IpAddress& address);

@@ -1,7 +1,6 @@
 #include "message_file.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
@@ -16,33 +15,6 @@ std::string message_path(std::string_view dir, std::string_view name) {
     path.reserve(dir.size() + 1 + name.size() + 3);  // room for a ":2," added to it
     path.append(dir).append("/").append(name);
     return path;
-}
-
-// O_NONBLOCK so that a FIFO with no writer, or a device, cannot hold the open;
-// on a regular file it changes nothing.
-RegularFile open_regular_file(int dir_fd, const char* path, int flags) {
-    RegularFile file;
-    int open_flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags;
-    file.fd.reset(::openat(dir_fd, path, open_flags));
-    if (!file.fd && errno == EPERM && (flags & O_NOATIME))  // not the file's owner
-        file.fd.reset(::openat(dir_fd, path, open_flags & ~O_NOATIME));
-    if (!file.fd) {
-        file.error = errno;
-        return file;
-    }
-    struct stat st{};
-    if (::fstat(file.fd.get(), &st) != 0) {
-        file.error = errno;
-        file.fd.reset();
-        return file;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        file.not_regular = true;
-        file.fd.reset();
-        return file;
-    }
-    file.size = uint64_t(st.st_size);
-    return file;
 }
 
 RegularFile open_message(int maildir_fd, std::string_view dir, std::string_view name) {

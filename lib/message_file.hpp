@@ -9,23 +9,12 @@
 
 #include "deadline.hpp"
 #include "fd.hpp"
+#include "regular_file.hpp"
 
 namespace postern {
 
 // "dir/name", the path of a message's file from the Maildir.
 std::string message_path(std::string_view dir, std::string_view name);
-
-// A file opened for reading only if it is a regular file: a FIFO, a device or
-// a directory (a symlink in the Maildir may point anywhere) is refused before
-// a byte is read, and opening it never blocks.
-struct RegularFile {
-    Fd fd;
-    uint64_t size = 0;         // st_size when it was opened
-    int error = 0;             // errno when it could not be opened
-    bool not_regular = false;  // it opened, but is no regular file (fd is then closed)
-    explicit operator bool() const { return fd.valid(); }
-};
-RegularFile open_regular_file(int dir_fd, const char* path, int flags = 0);
 
 // dir/name, read-only, without updating its access time when the system allows.
 RegularFile open_message(int maildir_fd, std::string_view dir, std::string_view name);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "log.hpp"
+#include "regular_file.hpp"
 #include "rules_cdb.hpp"
 
 namespace postern::ucspi {
@@ -61,7 +62,8 @@ LoadedRules load_text(int fd) {
 
 }  // namespace
 
-void log_unused_keys(const std::string& path, const LoadedRules& loaded, bool host_names) {
+void note_rules(const std::string& path, const LoadedRules& loaded, bool host_names) {
+    if (loaded.missing) log_event("rules-missing").kv("file", path);
     if (loaded.info_keys)
         log_event("rules-unused").kv("file", path).kv("keys", loaded.info_keys).kv("reason", "no-IDENT-lookups");
     if (loaded.host_keys && !host_names)
@@ -100,19 +102,18 @@ Verdict AccessRules::decide(const IpAddress& address, const std::string& key_add
     return v;
 }
 
-// Non-blocking and a regular file only: a FIFO named here must not stall the server.
+// A regular file only, opened without blocking: a FIFO named here must not stall the server.
 LoadedRules load_access_rules(const std::string& path, bool missing_ok) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd && errno == ENOENT && missing_ok) {
+    RegularFile file = open_regular_file(AT_FDCWD, path.c_str());
+    if (file.error == ENOENT && missing_ok) {
         LoadedRules r;
         r.missing = true;
         return r;
     }
-    if (!fd) return failed(std::string("cannot open: ") + std::strerror(errno), false);
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return failed("not a regular file", false);
-    FileStamp stamp = stamp_from(st);
-    LoadedRules r = looks_like_cdb(fd.get(), path) ? load_cdb(std::move(fd)) : load_text(fd.get());
+    if (file.not_regular) return failed("not a regular file", false);
+    if (!file) return failed(std::string("cannot open: ") + std::strerror(file.error), false);
+    FileStamp stamp = stamp_from(file.st);
+    LoadedRules r = looks_like_cdb(file.fd.get(), path) ? load_cdb(std::move(file.fd)) : load_text(file.fd.get());
     r.stamp = stamp;
     return r;
 }

@@ -75,9 +75,10 @@ constexpr uint64_t max_cdb_file = 64 << 20;
 
 LoadedRules load_access_rules(const std::string& path, bool missing_ok);
 
-// Logs "rules-unused" for a cdb's keys that cannot apply: info@ keys always
-// (no IDENT), =host keys without -h. tcpserver would use them, so the
-// administrator is told rather than left to find out.
-void log_unused_keys(const std::string& path, const LoadedRules& loaded, bool host_names);
+// What a run script may not expect of rules just loaded: "rules-missing"
+// for no file (-X), "rules-unused" for a cdb's keys that cannot apply:
+// info@ keys always (no IDENT), =host keys without -h. tcpserver would use
+// them, so the administrator is told rather than left to find out.
+void note_rules(const std::string& path, const LoadedRules& loaded, bool host_names);
 
 }  // namespace postern::ucspi

@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <string_view>
 
@@ -146,16 +145,6 @@ void pass_admission(const ChildSetup& s, ConnectionFacts& facts) {
     ::close(s.admission_fd);
 }
 
-// -6: IPv4 addresses as ::ffff:a.b.c.d, which also makes PROTO TCP6.
-IpAddress as_v6(IpAddress a) {
-    if (a.v6) return a;
-    IpAddress mapped;
-    mapped.v6 = true;
-    mapped.bytes[10] = mapped.bytes[11] = 0xff;
-    std::copy(a.bytes.begin(), a.bytes.begin() + 4, mapped.bytes.begin() + 12);
-    return mapped;
-}
-
 // fd 0 and fd 1 become the connection; fd 2 stays the log.
 bool connection_to_stdio(int fd) {
     if (::dup2(fd, 0) < 0 || ::dup2(fd, 1) < 0) return false;
@@ -182,9 +171,9 @@ void run_child(const ChildSetup& s) {
     learn_host_names(s.options, facts);
     Verdict verdict = judge(s, facts);
     if (s.admission_fd >= 0) pass_admission(s, facts);
-    if (s.options.v4_as_v6) {
-        facts.remote.address = as_v6(facts.remote.address);
-        facts.local.address = as_v6(facts.local.address);
+    if (s.options.v4_as_v6) {  // -6: IPv4 as ::ffff:a.b.c.d, which also makes PROTO TCP6
+        facts.remote.address = map_v4(facts.remote.address);
+        facts.local.address = map_v4(facts.local.address);
     }
     bool matched = verdict.status == Verdict::Status::matched;
     if (!apply_environment(facts, matched ? &verdict.rule : nullptr)) environment_failed();

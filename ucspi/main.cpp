@@ -52,12 +52,6 @@ int cannot_become(const Identity& id, const SystemFailure& failure) {
     return exit_temporary;
 }
 
-// What a run script may not expect: no rules file (-X), or cdb keys that cannot apply.
-void note_rules(const Options& o, const LoadedRules& rules) {
-    if (rules.missing) log_event("rules-missing").kv("file", o.rules_file);
-    log_unused_keys(o.rules_file, rules, o.lookup_names);
-}
-
 // IDENT is never done (see the man page): a command line that asks for it is told so.
 void note_ignored_options(const Options& o) {
     if (o.verbosity == Verbosity::quiet) return;
@@ -92,7 +86,7 @@ int main(int argc, char** argv) {
     if (!options.rules_file.empty()) {
         rules = load_access_rules(options.rules_file, options.rules_missing_ok);
         if (!rules.ok()) return bad_rules(options.rules_file, rules);
-        if (options.verbosity != Verbosity::quiet) note_rules(options, rules);
+        if (options.verbosity != Verbosity::quiet) note_rules(options.rules_file, rules, options.lookup_names);
     }
     note_ignored_options(options);
     ListenSettings settings{options.backlog, options.ipv4_only, options.interface};

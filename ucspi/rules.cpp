@@ -1,13 +1,10 @@
 #include "rules.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "fd.hpp"
 
 namespace postern::ucspi {
 
@@ -124,15 +121,6 @@ ParsedRules parse_rules(std::string_view text) {
         if (!parse_rule(line, rule, why)) return failed(number, why);
     }
     return parsed;
-}
-
-ParsedRules load_rules_file(const char* path) {
-    // Non-blocking and a regular file only: a FIFO named here must not stall the server on SIGHUP.
-    Fd fd(::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) return failed(0, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st{};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return failed(0, "not a regular file");
-    return read_rules(fd.get());
 }
 
 ParsedRules read_rules(int fd) {

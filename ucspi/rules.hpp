@@ -42,7 +42,6 @@ struct ParsedRules {
 };
 
 ParsedRules parse_rules(std::string_view text);
-ParsedRules load_rules_file(const char* path);
 // The text of an open regular file, from where it stands to its end.
 ParsedRules read_rules(int fd);
 

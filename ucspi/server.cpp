@@ -210,11 +210,11 @@ void Server::reload_rules() {
     rules_stamp_ = loaded.stamp;
     failed_stamp_.reset();
     if (!chatty()) return;
-    log_unused_keys(options_.rules_file, loaded, options_.lookup_names);
-    if (loaded.missing) log_event("rules-missing").kv("file", options_.rules_file);
-    else if (rules_.format() == AccessRules::Format::cdb)
-        log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size()).kv("format", "cdb");
-    else log_event("rules-loaded").kv("file", options_.rules_file).kv("rules", rules_.size());
+    note_rules(options_.rules_file, loaded, options_.lookup_names);
+    if (loaded.missing) return;
+    auto line = log_event("rules-loaded");
+    line.kv("file", options_.rules_file).kv("rules", rules_.size());
+    if (rules_.format() == AccessRules::Format::cdb) line.kv("format", "cdb");
 }
 
 // tcpserver opens its cdb for each connection, so a new one from tcprules

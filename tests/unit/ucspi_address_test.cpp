@@ -61,6 +61,14 @@ TEST_CASE("IPv4-mapped IPv6 addresses are IPv4 clients") {
     CHECK(e->port == 995);
 }
 
+TEST_CASE("-6 maps IPv4 addresses into IPv6 and back") {
+    IpAddress mapped = map_v4(ip("192.0.2.7"));
+    CHECK(mapped.v6);
+    CHECK(format_ip(mapped) == "::ffff:192.0.2.7");
+    CHECK(unmap_v4(mapped) == ip("192.0.2.7"));
+    CHECK(map_v4(ip("2001:db8::1")) == ip("2001:db8::1"));
+}
+
 TEST_CASE("exact addresses match only themselves") {
     CHECK(matches("192.0.2.7", "192.0.2.7"));
     CHECK_FALSE(matches("192.0.2.7", "192.0.2.70"));

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "ucspi/access_rules.hpp"
 #include "ucspi/rules.hpp"
 
 using namespace postern;
@@ -114,12 +115,14 @@ TEST_CASE("rules: files, and files that cannot be read") {
     REQUIRE(fd >= 0);
     ::close(fd);
     std::ofstream(path) << "127.0.0.1:allow,X=1\n:deny\n";
-    ParsedRules r = load_rules_file(path);
+    LoadedRules r = load_access_rules(path, false);
     CHECK(r.ok());
     CHECK(r.rules.size() == 2);
     ::unlink(path);
-    ParsedRules missing = load_rules_file(path);
+    LoadedRules missing = load_access_rules(path, false);
     CHECK_FALSE(missing.ok());
     CHECK(missing.error_line == 0);
     CHECK(missing.error.rfind("cannot open", 0) == 0);
+    CHECK(load_access_rules(path, true).missing);
+    CHECK(load_access_rules("/tmp", false).error == "not a regular file");
 }
