@@ -15,7 +15,9 @@ fuzz_parts_of_address_pattern := ucspi/address_pattern
 fuzz_parts_of_rules := ucspi/rules ucspi/address_pattern
 fuzz_parts_of_maildir_name :=
 fuzz_parts_of_message_encoding :=
-fuzz_parts_of_maildir_cache := pop3d/maildir_cache
+fuzz_parts_of_maildir_cache := pop3d/maildir_cache pop3d/migrated_uidls pop3d/dovecot_uidlist pop3d/courier_sizelist \
+    pop3d/dovecot_uidl_format
+fuzz_parts_of_uidl_lists := pop3d/migrated_uidls pop3d/dovecot_uidlist pop3d/courier_sizelist pop3d/dovecot_uidl_format
 fuzz_parts_of_maildirsize := pop3d/maildir_quota
 fuzz_parts_of_sasl_plain := popup/sasl_plain
 fuzz_parts_of_password_file := checkpass/password_file checkpass/password_file_edit checkpass/password_file_lookup

@@ -10,7 +10,8 @@
 //  - sizes applied to a scanned list come only from a valid cache, each from
 //    an entry with the same unique name, and every entry counts as a hit or
 //    as stale; from a damaged cache, none is applied;
-//  - a cache written for a list reads back as that list, names and sizes.
+//  - a cache written for a list reads back as that list, names, sizes and
+//    the UIDLs from the lists.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ constexpr size_t max_messages = 1000;
 
 struct Entry {
     uint64_t size;
+    std::string uidl;
     std::string name;
 };
 
@@ -43,15 +45,26 @@ struct Reference {
     std::vector<Entry> entries;   // the valid entries before the first invalid line
 };
 
+// RFC 1939's UIDL: 1 to 70 characters from 0x21 to 0x7E.
+bool rfc1939_uidl(std::string_view uidl) {
+    if (uidl.empty() || uidl.size() > 70) return false;
+    for (unsigned char c : uidl)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
 bool entry_line(std::string_view line, Entry& entry) {
     size_t space = line.find(' ');
     if (space == std::string_view::npos) return false;
     auto size = parse_decimal(line.substr(0, space));
-    std::string_view name = line.substr(space + 1);
+    size_t second = line.find(' ', space + 1);
+    if (second == std::string_view::npos) return false;
+    std::string_view uidl = line.substr(space + 1, second - space - 1);
+    std::string_view name = line.substr(second + 1);
     if (!size || *size >= unknown_size || name.empty() || name.size() > 255 || name[0] == '.' ||
-        name.find('/') != std::string_view::npos)
+        name.find('/') != std::string_view::npos || (!uidl.empty() && !rfc1939_uidl(uidl)))
         return false;
-    entry = {*size, std::string(name)};
+    entry = {*size, std::string(uidl), std::string(name)};
     return true;
 }
 
@@ -65,7 +78,7 @@ Reference read_reference(std::string_view text) {
         text.remove_prefix(nl + 1);
     }
     bool terminated = text.empty();
-    if (lines.size() < 3 || lines[0] != "postern-cache 2" || !lines[1].starts_with("dirs ") ||
+    if (lines.size() < 3 || lines[0] != "postern-cache 3" || !lines[1].starts_with("dirs ") ||
         !lines[2].starts_with("messages "))
         return r;
     std::string_view summary = lines[2].substr(9);
@@ -121,15 +134,17 @@ void check_listing(int maildir, const Reference& ref) {
     if (!cached) return;
     FUZZ_CHECK(cached->count == ref.count && cached->octets == ref.octets);
     MessageList list;
-    bool listed = read_cached_listing(*cached, list);
+    UidlColumn uidls;
+    bool listed = read_cached_listing(*cached, list, uidls);
     FUZZ_CHECK(listed == ref.valid);
     if (!listed) {
-        FUZZ_CHECK(list.count() == 0);
+        FUZZ_CHECK(list.count() == 0 && uidls.empty());
         return;
     }
     FUZZ_CHECK(list.count() == ref.entries.size());
     for (size_t i = 0; i < list.count(); ++i)
-        FUZZ_CHECK(list.name(i) == ref.entries[i].name && list[i].size == ref.entries[i].size);
+        FUZZ_CHECK(list.name(i) == ref.entries[i].name && list[i].size == ref.entries[i].size &&
+                   uidls.at(i) == ref.entries[i].uidl);
 }
 
 // A scanned list: the cache's names, but every third, in delivery order, sizes unknown.
@@ -164,15 +179,21 @@ void check_applied(int maildir, const Reference& ref) {
 
 void check_written(int maildir, const Reference& ref) {
     MessageList list;
-    for (size_t i = 0; i < ref.entries.size(); ++i) list.add_sized(ref.entries[i].name, ref.entries[i].size);
+    UidlColumn uidls;
+    for (size_t i = 0; i < ref.entries.size(); ++i) {
+        if (!ref.entries[i].uidl.empty()) uidls.add(i, ref.entries[i].uidl);
+        list.add_sized(ref.entries[i].name, ref.entries[i].size);
+    }
     DirStamps stamps{"1:2:3.4:5.6 7:8:9.10:11.12"};
-    if (!write_maildir_cache(maildir, list, stamps)) return;  // a full /dev/shm is not the code's fault
+    if (!write_maildir_cache(maildir, list, stamps, uidls)) return;  // a full /dev/shm is not the code's fault
     auto cached = open_cached_listing(maildir, stamps, max_messages);
     FUZZ_CHECK(cached && cached->count == list.count());
     MessageList again;
-    FUZZ_CHECK(read_cached_listing(*cached, again) && again.count() == list.count());
+    UidlColumn uidls_again;
+    FUZZ_CHECK(read_cached_listing(*cached, again, uidls_again) && again.count() == list.count());
     for (size_t i = 0; i < list.count(); ++i)
-        FUZZ_CHECK(again.name(i).view() == list.name(i).view() && again[i].size == list[i].size);
+        FUZZ_CHECK(again.name(i).view() == list.name(i).view() && again[i].size == list[i].size &&
+                   uidls_again.at(i) == uidls.at(i));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "courier_sizelist.hpp"
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::pop3d {
 

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::pop3d {
 
@@ -43,6 +43,13 @@ std::string as_hex(const std::string& value) {
     char digits[24];
     auto end = std::to_chars(digits, digits + sizeof digits, n, 16).ptr;
     return std::string(digits, end);
+}
+
+// A width pads with zeros or cuts; the value is appended.
+void append_fitted(std::string_view value, unsigned width, bool zero_padding, std::string& out) {
+    if (zero_padding && value.size() < width) out.append(width - value.size(), '0');
+    if (!zero_padding && width != 0 && value.size() > width) value = value.substr(0, width);
+    out += value;
 }
 
 }  // namespace
@@ -94,14 +101,23 @@ std::optional<DovecotUidlFormat> DovecotUidlFormat::parse(std::string_view forma
 
 void DovecotUidlFormat::render(const DovecotUidlFields& fields, std::string& out) const {
     for (const Piece& piece : pieces_) {
-        std::string value;
-        switch (piece.variable) {
-            case Variable::literal: out += piece.literal; continue;
-            case Variable::uid: value = decimal_text(fields.uid); break;
-            case Variable::uid_validity: value = decimal_text(fields.uid_validity); break;
-            case Variable::base_name: value = fields.base_name; break;
-            case Variable::guid: value = fields.guid.empty() ? fields.base_name : fields.guid; break;
+        if (piece.variable == Variable::literal) {
+            out += piece.literal;
+            continue;
         }
+        bool numeric = piece.variable == Variable::uid || piece.variable == Variable::uid_validity;
+        uint32_t number = piece.variable == Variable::uid ? fields.uid : fields.uid_validity;
+        // The usual case, a number in decimal or hex, without a copy: a list holds up to millions.
+        if (numeric && (piece.modifiers.empty() || piece.modifiers == "X")) {
+            char digits[16];
+            auto end = std::to_chars(digits, digits + sizeof digits, number, piece.modifiers.empty() ? 10 : 16).ptr;
+            append_fitted(std::string_view(digits, size_t(end - digits)), piece.width, piece.zero_padding, out);
+            continue;
+        }
+        std::string value;
+        if (numeric) value = decimal_text(number);
+        else if (piece.variable == Variable::base_name || fields.guid.empty()) value = fields.base_name;
+        else value = fields.guid;
         for (char modifier : piece.modifiers) {
             if (modifier == 'X') value = as_hex(value);
             for (char& c : value) {
@@ -109,9 +125,7 @@ void DovecotUidlFormat::render(const DovecotUidlFields& fields, std::string& out
                 if (modifier == 'U') c = char(std::toupper(static_cast<unsigned char>(c)));
             }
         }
-        if (piece.zero_padding && value.size() < piece.width) out.append(piece.width - value.size(), '0');
-        if (!piece.zero_padding && piece.width != 0 && value.size() > piece.width) value.resize(piece.width);
-        out += value;
+        append_fitted(value, piece.width, piece.zero_padding, out);
     }
 }
 

@@ -1,6 +1,6 @@
 #include "dovecot_uidlist.hpp"
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern::pop3d {
 
@@ -70,9 +70,9 @@ const char* parse_record(std::string_view line, const Header& header, uint32_t p
     std::string_view rest = line.substr(space + 1);
     while (rest.starts_with(' ')) rest.remove_prefix(1);
     if (header.version == 3) read_extensions(rest, record);
-    if (rest.empty()) return "no-file-name";
     if (rest.find('/') != std::string_view::npos) return "slash-in-file-name";
     record.base_name = rest.substr(0, rest.find(':'));
+    if (record.base_name.empty()) return "no-file-name";
     return nullptr;
 }
 

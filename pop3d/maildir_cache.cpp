@@ -14,25 +14,37 @@
 #include "fd.hpp"
 #include "maildir_name.hpp"
 #include "message_file.hpp"
+#include "unique_id.hpp"
 #include "writer.hpp"
 
 namespace postern::pop3d {
 
 namespace {
-constexpr std::string_view first_line = "postern-cache 2";
-constexpr size_t max_cache_line = 512;  // a size and a file name (at most 255) fit easily
+constexpr std::string_view first_line = "postern-cache 3";
+constexpr size_t max_cache_line = 512;  // a size, a UIDL (at most 70) and a file name (at most 255) fit easily
 constexpr time_t settle_seconds = 2;     // far above the file system's clock granularity
 
-// Splits "<octets> <name>"; false for anything else, or a name that is no plain file name.
-bool parse_entry(std::string_view line, uint64_t& size, std::string_view& name) {
+struct CacheEntry {
+    uint64_t size = 0;
+    std::string_view uidl;  // empty: the lists gave none
+    std::string_view name;
+};
+
+// Splits "<octets> <uidl> <name>"; false for anything else, a UIDL RFC 1939
+// does not allow, or a name that is no plain file name.
+bool parse_entry(std::string_view line, CacheEntry& entry) {
     size_t space = line.find(' ');
     if (space == std::string_view::npos) return false;
     auto parsed = parse_decimal(line.substr(0, space));
-    name = line.substr(space + 1);
+    size_t uidl_end = line.find(' ', space + 1);
+    if (uidl_end == std::string_view::npos) return false;
+    entry.uidl = line.substr(space + 1, uidl_end - space - 1);
+    entry.name = line.substr(uidl_end + 1);
+    std::string_view name = entry.name;
     if (!parsed || *parsed >= unknown_size || name.empty() || name.size() > 255 || name[0] == '.' ||
-        name.find('/') != std::string_view::npos)
+        name.find('/') != std::string_view::npos || (!entry.uidl.empty() && !usable_as_unique_id(entry.uidl)))
         return false;
-    size = *parsed;
+    entry.size = *parsed;
     return true;
 }
 
@@ -56,7 +68,7 @@ bool parse_summary(std::string_view line, CacheHeader& header) {
     return true;
 }
 
-using EntryFn = std::function<bool(uint64_t size, std::string_view name)>;
+using EntryFn = std::function<bool(const CacheEntry& entry)>;
 enum class CacheRead { complete, stopped, invalid };
 
 // Reads the cache from its start, line by line: its header into `header`, each
@@ -81,12 +93,11 @@ CacheRead read_cache(int fd, CacheHeader& header, const EntryFn& entry) {
             return ended = parse_decimal(text.substr(4)) == entries && entries == header.count &&
                            octets == header.octets;
         if (entries == header.count) return false;  // more entries than the summary says: damaged
-        uint64_t size;
-        std::string_view name;
-        if (!parse_entry(text, size, name)) return false;
+        CacheEntry parsed;
+        if (!parse_entry(text, parsed)) return false;
         ++entries;
-        octets += size;
-        stopped = !entry(size, name);
+        octets += parsed.size;
+        stopped = !entry(parsed);
         return !stopped;
     };
     std::string partial;  // a line cut by the end of a chunk
@@ -155,25 +166,29 @@ std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps
     CachedListing cached{open_cache(maildir_fd, max_messages)};
     if (!cached.file) return std::nullopt;
     CacheHeader header;
-    CacheRead read = read_cache(cached.file.get(), header, [](uint64_t, std::string_view) { return false; });
+    CacheRead read = read_cache(cached.file.get(), header, [](const CacheEntry&) { return false; });
     if (read == CacheRead::invalid || header.dirs != now.text || header.count > max_messages) return std::nullopt;
     cached.count = header.count;
     cached.octets = header.octets;
     return cached;
 }
 
-bool read_cached_listing(const CachedListing& cached, MessageList& list) {
+bool read_cached_listing(const CachedListing& cached, MessageList& list, UidlColumn& uidls) {
     // Room for all of it at once, so the list is never copied as it grows.
     struct stat st{};
     size_t bytes = ::fstat(cached.file.get(), &st) == 0 ? size_t(st.st_size) : 0;
     list.reserve(cached.count, std::min(bytes, cached.count * 256));
     CacheHeader header;
-    CacheRead read = read_cache(cached.file.get(), header, [&](uint64_t size, std::string_view name) {
-        list.add_sized(name, size);
+    CacheRead read = read_cache(cached.file.get(), header, [&](const CacheEntry& entry) {
+        if (!entry.uidl.empty()) uidls.add(list.count(), entry.uidl);
+        list.add_sized(entry.name, entry.size);
         return true;
     });
     bool listed = read == CacheRead::complete && header.count == cached.count && header.octets == cached.octets;
-    if (!listed) list.clear();
+    if (!listed) {
+        list.clear();
+        uidls.clear();
+    }
     return listed;
 }
 
@@ -183,15 +198,15 @@ CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messag
     size_t next = 0;
     Fd fd = open_cache(maildir_fd, max_messages);
     CacheHeader header;
-    bool valid = fd && read_cache(fd.get(), header, [&](uint64_t size, std::string_view name) {
-        std::string_view base = name.substr(0, name.find(':'));
+    bool valid = fd && read_cache(fd.get(), header, [&](const CacheEntry& entry) {
+        std::string_view base = entry.name.substr(0, entry.name.find(':'));
         uint32_t time = MessageList::delivery_time(maildir_time(base));
         int order = -1;
         while (next < list.count() && (order = compare_delivery(list, next, time, base)) < 0)
             ++next;
         if (next < list.count() && order == 0) {
             if (list[next].size == unknown_size) {
-                list[next].size = size;
+                list[next].size = entry.size;
                 filled.push_back(uint32_t(next));
             }
             ++use.hits;
@@ -220,7 +235,7 @@ std::string temp_cache_name(pid_t pid, std::string_view host) {
     return name;
 }
 
-bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps) {
+bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps, const UidlColumn& uidls) {
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
     std::string temp = temp_cache_name(getpid(), host);
@@ -249,6 +264,8 @@ bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamp
     for (size_t i = 0; i < list.count(); ++i) {
         if (list[i].in_new) continue;
         out.put_number(list[i].size);
+        out.put(" ");
+        out.put(uidls.at(i));
         out.put(" ");
         for (std::string_view part : list.name_parts(i)) out.put(part);
         out.put("\n");

@@ -13,10 +13,10 @@
 // that cannot be written to simply goes without.
 //
 // Format (text):
-//   postern-cache 2
-//   dirs <new/ stamp> <cur/ stamp>      ("dirs -" when the listing had not settled)
+//   postern-cache 3
+//   dirs <new/ stamp> <cur/ stamp>[ uidls<lists' stamp>]   ("dirs -" when the listing had not settled)
 //   messages <count> <octets>
-//   <octets> <file name in cur/>
+//   <octets> <UIDL from the lists, or nothing> <file name in cur/>
 //   ...
 //   end <count>
 #pragma once
@@ -29,6 +29,7 @@
 
 #include "fd.hpp"
 #include "message_list.hpp"
+#include "migrated_uidls.hpp"
 
 namespace postern::pop3d {
 
@@ -58,16 +59,18 @@ struct CachedListing {
 };
 std::optional<CachedListing> open_cached_listing(int maildir_fd, const DirStamps& now, size_t max_messages);
 
-// Reads the listing into an empty `list`. False, with `list` empty, when the
-// file proves damaged or disagrees with its summary.
-bool read_cached_listing(const CachedListing& cached, MessageList& list);
+// Reads the listing into an empty `list`, and the UIDLs from the lists into
+// `uidls`. False, with both empty, when the file proves damaged or disagrees
+// with its summary.
+bool read_cached_listing(const CachedListing& cached, MessageList& list, UidlColumn& uidls);
 
 // Fills the unknown sizes of a scanned `list`, sorted by delivery, from a cache
 // of at most `max_messages` entries (a larger file is not read).
 CacheUse apply_cached_sizes(int maildir_fd, MessageList& list, size_t max_messages = max_cached_messages);
 
 // Rewrites the cache atomically (in tmp/, then renamed). False when it could not.
-bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps);
+bool write_maildir_cache(int maildir_fd, const MessageList& list, const DirStamps& stamps,
+                         const UidlColumn& uidls = UidlColumn());
 
 // The temporary file the cache is written in: tmp/postern-cache.PID.HOST. The
 // host name keeps apart sessions of the same pid on machines that share the

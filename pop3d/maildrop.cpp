@@ -55,7 +55,7 @@ bool size_unknown_messages(Maildrop& drop, Deadline deadline) {
 // time runs out, the sizes found so far are kept in the cache (as a listing not
 // to be trusted), so the next session goes on from there.
 OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, const DirStamps& stamps,
-                         Deadline deadline) {
+                         const UidlSettings& uidls, Deadline deadline) {
     ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages, deadline);
     if (scan.timed_out) return timed_out("scan");
     if (scan.error) return failure(scan.error, scan.where);
@@ -71,8 +71,11 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
         }
         return timed_out("sizes");
     }
-    if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
-        write_maildir_cache(drop.dir.get(), drop.messages, stamps);
+    // Lists that could not be read this time must not leave a cache that says they gave nothing.
+    bool lists_read = resolve_migrated_uidls(drop.dir.get(), uidls, drop.messages, max_messages, deadline, drop.uidls);
+    if (!lists_read) write_maildir_cache(drop.dir.get(), drop.messages, DirStamps{"-"});
+    else if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
+        write_maildir_cache(drop.dir.get(), drop.messages, stamps, drop.uidls);
     return {};
 }
 }  // namespace
@@ -107,11 +110,13 @@ OpenResult open_maildir(const char* path, bool exclusive, Maildrop& drop) {
     return {};
 }
 
-OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop) {
+OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop,
+                         const UidlSettings& uidls) {
     time_t now = ::time(nullptr);
     drop.tmp_removed = clean_maildir_tmp(drop.dir.get(), now, deadline);
     // Stamped before the scan: a change during it shows in the next session's stamps.
     DirStamps stamps = stamp_directories(drop.dir.get(), now);
+    if (stamps.settled()) stamps.text += uidl_lists_stamp(drop.dir.get(), uidls);
     drop.deferred = open_cached_listing(drop.dir.get(), stamps, max_messages);
     drop.listed_from_cache = drop.deferred.has_value();
     if (drop.deferred) {
@@ -119,22 +124,23 @@ OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadlin
         drop.total_octets = drop.deferred->octets;
         return {};
     }
-    OpenResult scanned = scan_and_size(drop, path, max_messages, stamps, deadline);
+    OpenResult scanned = scan_and_size(drop, path, max_messages, stamps, uidls, deadline);
     if (scanned.status != OpenStatus::ok) return scanned;
     drop.count = drop.messages.count();
     for (size_t i = 0; i < drop.count; ++i) drop.total_octets += drop.messages[i].size;
     return {};
 }
 
-OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop) {
+OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop,
+                         const UidlSettings& uidls) {
     OpenResult opened = open_maildir(path, exclusive, drop);
     if (opened.status != OpenStatus::ok) return opened;
-    return load_maildrop(path, max_messages, Deadline::never(), drop);
+    return load_maildrop(path, max_messages, Deadline::never(), drop, uidls);
 }
 
 bool read_deferred_listing(Maildrop& drop) {
     if (!drop.deferred) return true;
-    if (!read_cached_listing(*drop.deferred, drop.messages)) {
+    if (!read_cached_listing(*drop.deferred, drop.messages, drop.uidls)) {
         ::unlinkat(drop.dir.get(), maildir_cache_file, 0);
         return false;
     }

@@ -10,12 +10,14 @@
 #include "fd.hpp"
 #include "maildir_cache.hpp"
 #include "message_list.hpp"
+#include "migrated_uidls.hpp"
 
 namespace postern::pop3d {
 
 struct Maildrop {
     Fd dir;             // the Maildir; also the lock, when locking is on
     MessageList messages;     // empty while the listing is deferred
+    UidlColumn uidls;         // the previous server's UIDLs, by message (POSTERN_UIDL_SOURCES)
     std::optional<CachedListing> deferred;  // the cache to read `messages` from, when first needed
     size_t count = 0;
     uint64_t total_octets = 0;
@@ -46,9 +48,12 @@ bool read_deferred_listing(Maildrop& drop);
 // comes before the sandbox.
 OpenResult open_maildir(const char* path, bool exclusive, Maildrop& drop);
 // Cleans tmp/, then lists the messages and their sizes (from the cache, the
-// names or the files); `timed_out` when that is not done by `deadline`.
-OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop);
+// names or the files), and their UIDLs from the lists `uidls` names (from the
+// cache or the lists); `timed_out` when that is not done by `deadline`.
+OpenResult load_maildrop(const char* path, size_t max_messages, Deadline deadline, Maildrop& drop,
+                         const UidlSettings& uidls = {});
 // Both, without a time limit.
-OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop);
+OpenResult open_maildrop(const char* path, bool exclusive, size_t max_messages, Maildrop& drop,
+                         const UidlSettings& uidls = {});
 
 }  // namespace postern::pop3d

@@ -158,7 +158,8 @@ int main(int argc, char** argv) {
     // ends the process (the greeter then answers), is for a read the kernel
     // never returns from, such as a FUSE file's.
     ::alarm(unsigned(settings.scan_timeout_seconds) + scan_alarm_grace_seconds);
-    opened = load_maildrop(argv[1], settings.max_messages, Deadline::after_seconds(settings.scan_timeout_seconds), drop);
+    opened = load_maildrop(argv[1], settings.max_messages, Deadline::after_seconds(settings.scan_timeout_seconds), drop,
+                           settings.uidl);
     ::alarm(0);
     if (opened.status == OpenStatus::timed_out)
         return refuse_slow_maildrop(out, drop, opened, argv[1], settings.scan_timeout_seconds);

@@ -1,10 +1,19 @@
 #include "migrated_uidls.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <utility>
 
 #include "courier_sizelist.hpp"
 #include "dovecot_uidlist.hpp"
 #include "log.hpp"
+#include "md5.hpp"
 #include "message_file.hpp"
 #include "unique_id.hpp"
 
@@ -26,34 +35,97 @@ void log_ignored(UidlSource source, std::string_view reason, size_t line = 0, in
     if (error) log.err(error);
 }
 
-// The whole list, or nullopt (logged unless the list is simply not there).
-std::optional<std::string> read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadline deadline) {
+// A list as it was when opened. `failed` when it could not be read this time
+// (to be tried again); no text and not failed when it is absent, or is no
+// list postern may read (which lasts as long as the file).
+struct ListRead {
+    std::optional<ListText> text;
+    bool failed = false;
+};
+
+ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadline deadline) {
     RegularFile file = open_regular_file(maildir_fd, file_of(source), O_NOFOLLOW);
+    if (file.not_regular || (file && file.size > max_bytes)) {
+        log_ignored(source, file.not_regular ? "not-regular-file" : "too-large");
+        return {};
+    }
     if (!file) {
-        if (file.error != ENOENT) log_ignored(source, file.not_regular ? "not-regular-file" : "cannot-open", 0, file.error);
-        return std::nullopt;
+        if (file.error == ENOENT) return {};
+        log_ignored(source, "cannot-open", 0, file.error);
+        return {std::nullopt, true};
     }
-    if (file.size > max_bytes) {
-        log_ignored(source, "too-large");
-        return std::nullopt;
+    ListText text(size_t(file.size));
+    if (!text.data()) {
+        log_ignored(source, "no-memory", 0, errno);
+        return {std::nullopt, true};
     }
-    std::string text;
-    text.reserve(size_t(file.size));
-    char buffer[64 * 1024];
-    bool in_time = true;
-    int error = read_chunks(file.fd.get(), buffer, [&](std::string_view chunk) {
-        in_time = !deadline.expired();
-        text.append(chunk.substr(0, size_t(max_bytes - std::min<uint64_t>(max_bytes, text.size()))));
-        return in_time && text.size() < max_bytes;
-    });
-    if (error || !in_time) {
-        log_ignored(source, error ? "cannot-read" : "too-slow", 0, error);
-        return std::nullopt;
+    size_t got = 0;
+    while (got < text.size() && !deadline.expired()) {
+        ssize_t n = ::read(file.fd.get(), text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            log_ignored(source, "cannot-read", 0, errno);
+            return {std::nullopt, true};
+        }
+        if (n == 0) break;
+        got += size_t(n);
     }
-    return text;
+    if (deadline.expired()) {
+        log_ignored(source, "too-slow");
+        return {std::nullopt, true};
+    }
+    text.shrink(got);  // what is appended meanwhile is left for the next session
+    return {std::move(text), false};
+}
+
+size_t count_lines(std::string_view text) {
+    size_t lines = 0;
+    for (const char* at = text.data(); (at = static_cast<const char*>(std::memchr(at, '\n', size_t(text.end() - at))));
+         ++at)
+        ++lines;
+    return lines;
 }
 
 }  // namespace
+
+ListText::ListText(size_t size) : size_(size), mapped_(std::max<size_t>(size, 1)) {
+    void* at = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (at != MAP_FAILED) data_ = static_cast<char*>(at);
+}
+
+ListText::ListText(ListText&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(other.size_), mapped_(other.mapped_) {}
+
+ListText::~ListText() {
+    if (data_) ::munmap(data_, mapped_);
+}
+
+std::string uidl_lists_stamp(int maildir_fd, const UidlSettings& settings) {
+    if (settings.sources.empty()) return {};
+    std::string stamp = " uidls";
+    for (UidlSource source : settings.sources) {
+        stamp += source == UidlSource::dovecot ? ":dovecot=" + md5_hex(settings.dovecot_format_text) + "=" : ":courier=";
+        struct stat st{};
+        if (::fstatat(maildir_fd, file_of(source), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            stamp += "-";
+            continue;
+        }
+        stamp += std::to_string(st.st_dev) + "." + std::to_string(st.st_ino) + "." + std::to_string(st.st_size) + "." +
+                 std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+    }
+    return stamp;
+}
+
+bool resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
+                            Deadline deadline, UidlColumn& column) {
+    column.clear();
+    if (settings.sources.empty()) return true;
+    MigratedUidls uidls;
+    bool all_read = uidls.load(maildir_fd, settings, max_messages, deadline);
+    for (size_t i = 0; i < list.count(); ++i)
+        if (auto uidl = uidls.find(list.base(i))) column.add(i, *uidl);
+    return all_read;
+}
 
 std::optional<std::vector<UidlSource>> parse_uidl_sources(std::string_view text) {
     std::vector<UidlSource> sources;
@@ -73,21 +145,30 @@ std::optional<std::vector<UidlSource>> parse_uidl_sources(std::string_view text)
     return sources;
 }
 
-void MigratedUidls::load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline) {
-    texts_.reserve(settings.sources.size());  // never moved: views point into them
+bool MigratedUidls::load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline) {
+    bool all_read = true;
     for (UidlSource source : settings.sources) {
-        auto text = read_list(maildir_fd, source, (uint64_t(max_messages) + 1) * max_list_bytes_per_message, deadline);
-        if (!text) continue;
-        texts_.push_back(std::move(*text));
-        std::vector<Found> found;
-        if (source == UidlSource::dovecot) read_dovecot(texts_.back(), settings.dovecot_format, found);
-        else read_courier(texts_.back(), found);
-        keep(found);
+        ListRead read = read_list(maildir_fd, source, (uint64_t(max_messages) + 1) * max_list_bytes_per_message, deadline);
+        all_read = all_read && !read.failed;
+        if (!read.text) continue;
+        std::string_view lines = read.text->view();
+        size_t records = count_lines(lines);
+        found_.reserve(found_.size() + records);
+        uidls_.reserve(uidls_.size() + records * 20);
+        size_t first = found_.size();
+        source_ = uint8_t(source);
+        if (source == UidlSource::dovecot) read_dovecot(lines, settings.dovecot_format);
+        else read_courier(lines);
+        std::reverse(found_.begin() + ptrdiff_t(first), found_.end());  // its server uses a name's last line
+        texts_.push_back(std::move(*read.text));  // the base names point into it
     }
+    index_found();
+    return all_read;
 }
 
 // Each UIDL is written straight into uidls_: a list holds up to millions.
-void MigratedUidls::read_dovecot(std::string_view text, const DovecotUidlFormat& format, std::vector<Found>& found) {
+void MigratedUidls::read_dovecot(std::string_view text, const DovecotUidlFormat& format) {
+    size_t first = found_.size();
     DovecotUidlFields fields;
     auto error = parse_dovecot_uidlist(text, fields.uid_validity, [&](const DovecotRecord& record) {
         size_t at = uidls_.size();
@@ -99,38 +180,64 @@ void MigratedUidls::read_dovecot(std::string_view text, const DovecotUidlFormat&
             fields.guid = record.guid;
             format.render(fields, uidls_);
         }
-        found.push_back({record.base_name, uint32_t(at), uint32_t(uidls_.size() - at)});
+        add_found(record.base_name, at);
     });
     if (error) {
         log_ignored(UidlSource::dovecot, error->reason, error->line);
-        found.clear();
+        found_.resize(first);
     }
 }
 
-void MigratedUidls::read_courier(std::string_view text, std::vector<Found>& found) {
+void MigratedUidls::read_courier(std::string_view text) {
     auto error = parse_courier_sizelist(text, [&](const CourierRecord& record) {
         size_t at = uidls_.size();
         uidls_ += "UID" + std::to_string(record.uid);
         if (record.uid_validity != 0) uidls_ += "-" + std::to_string(record.uid_validity);
-        found.push_back({record.base_name, uint32_t(at), uint32_t(uidls_.size() - at)});
+        add_found(record.base_name, at);
     });
     if (error) log_ignored(UidlSource::courier, error->reason, error->line);
 }
 
-// The last line for a name is the one its server uses; an earlier source's
-// entry stays. A UIDL RFC 1939 does not allow is not kept.
-void MigratedUidls::keep(const std::vector<Found>& found) {
-    by_base_.reserve(by_base_.size() + found.size());
-    for (auto f = found.rbegin(); f != found.rend(); ++f) {
-        if (!usable_as_unique_id(std::string_view(uidls_).substr(f->uidl_at, f->uidl_size))) continue;
-        by_base_.try_emplace(f->base_name, f->uidl_at, f->uidl_size);
+// The UIDL just appended to uidls_, from its end.
+void MigratedUidls::add_found(std::string_view base_name, size_t uidl_at) {
+    std::string_view uidl = std::string_view(uidls_).substr(uidl_at);
+    bool usable = usable_as_unique_id(uidl);
+    found_.push_back({base_name, uint32_t(uidl_at), uint16_t(usable ? uidl.size() : 0), source_, usable});
+}
+
+// Within a list, a name's last line decides, and a UIDL RFC 1939 does not
+// allow gives none; across lists, the first that gives one wins.
+void MigratedUidls::index_found() {
+    size_t slots = 16;
+    while (slots < 2 * found_.size()) slots *= 2;
+    slots_.assign(slots, 0);
+    for (size_t i = 0; i < found_.size(); ++i) {
+        const Found& f = found_[i];
+        size_t slot = std::hash<std::string_view>{}(f.base_name) & (slots - 1);
+        while (slots_[slot] != 0 && found_[slots_[slot] - 1].base_name != f.base_name) slot = (slot + 1) & (slots - 1);
+        if (slots_[slot] == 0) {
+            slots_[slot] = uint32_t(i + 1);
+            kept_ += f.usable;
+            continue;
+        }
+        const Found& held = found_[slots_[slot] - 1];
+        if (!held.usable && f.usable && held.source != f.source) {
+            slots_[slot] = uint32_t(i + 1);
+            ++kept_;
+        }
     }
 }
 
 std::optional<std::string_view> MigratedUidls::find(std::string_view base_name) const {
-    auto at = by_base_.find(base_name);
-    if (at == by_base_.end()) return std::nullopt;
-    return std::string_view(uidls_).substr(at->second.first, at->second.second);
+    if (slots_.empty()) return std::nullopt;
+    size_t mask = slots_.size() - 1;
+    for (size_t slot = std::hash<std::string_view>{}(base_name) & mask; slots_[slot] != 0; slot = (slot + 1) & mask) {
+        const Found& f = found_[slots_[slot] - 1];
+        if (f.base_name != base_name) continue;
+        if (!f.usable) return std::nullopt;
+        return std::string_view(uidls_).substr(f.uidl_at, f.uidl_size);
+    }
+    return std::nullopt;
 }
 
 }  // namespace postern::pop3d

@@ -10,7 +10,6 @@
 
 #include "line_reader.hpp"
 #include "maildrop.hpp"
-#include "migrated_uidls.hpp"
 #include "settings.hpp"
 #include "writer.hpp"
 
@@ -72,7 +71,6 @@ private:
     // name, or a stable digest of it when the name is not 1-70 characters of
     // 0x21-0x7E (RFC 1939).
     void put_unique_id(size_t index);
-    const MigratedUidls& migrated_uidls();
     void ok(std::string_view text) {
         out_.put("+OK ");
         out_.put_line(text);
@@ -100,7 +98,6 @@ private:
     std::vector<uint8_t> topped_;     // sent whole by TOP: counted, not flagged
     size_t last_accessed_ = 0;        // the highest message RETR, TOP or DELE took since login or RSET
     std::optional<size_t> seen_at_login_;
-    std::optional<MigratedUidls> migrated_;  // read by the first UIDL
     std::optional<EndReason> end_;  // set by QUIT, or by a failure that ends the session
     static constexpr size_t file_buffer_size = 128 * 1024;
     std::unique_ptr<char[]> file_buffer_;  // allocated by the first RETR or TOP

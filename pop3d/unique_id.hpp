@@ -4,6 +4,11 @@
 
 namespace postern::pop3d {
 
-bool usable_as_unique_id(std::string_view uidl);
+inline bool usable_as_unique_id(std::string_view uidl) {
+    constexpr size_t max_uid = 70;
+    bool usable = !uidl.empty() && uidl.size() <= max_uid;
+    for (unsigned char c : uidl) usable = usable && c >= 0x21 && c <= 0x7e;
+    return usable;
+}
 
 }  // namespace postern::pop3d

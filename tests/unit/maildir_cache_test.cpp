@@ -58,7 +58,7 @@ TEST_CASE("the cache records names, sizes and stamps, and gives the sizes back")
     list[1].size = 20;
     REQUIRE(write_maildir_cache(dir.get(), list, stamps));
     CHECK(slurp(md.path() / maildir_cache_file) ==
-          "postern-cache 2\ndirs 1:2:3.4:5.6 1:7:8.9:10.11\nmessages 2 30\n10 1.a.h:2,\n20 2.b.h:2,S\nend 2\n");
+          "postern-cache 3\ndirs 1:2:3.4:5.6 1:7:8.9:10.11\nmessages 2 30\n10  1.a.h:2,\n20  2.b.h:2,S\nend 2\n");
 
     std::filesystem::rename(md.path() / "cur/2.b.h:2,S", md.path() / "cur/2.b.h:2,RS");  // flags change, sizes do not
     MessageList again = scan(md, dir);
@@ -74,7 +74,7 @@ TEST_CASE("the cache records names, sizes and stamps, and gives the sizes back")
 TEST_CASE("with unchanged stamps the summary comes first, the listing when asked for") {
     test::TempMaildir md;
     md.put(maildir_cache_file,
-           "postern-cache 2\ndirs " + stamps.text + "\nmessages 2 30\n10 1.a.h:2,\n20 2.b.h:2,S\nend 2\n");
+           "postern-cache 3\ndirs " + stamps.text + "\nmessages 2 30\n10  1.a.h:2,\n20  2.b.h:2,S\nend 2\n");
     Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
     auto cached = open_cached_listing(dir.get(), stamps, 1000);
     REQUIRE(cached);
@@ -82,26 +82,54 @@ TEST_CASE("with unchanged stamps the summary comes first, the listing when asked
     CHECK(cached->octets == 30);
 
     // The open file is the snapshot: a cache written since (renamed into place) does not change it.
-    md.put("tmp/cache", "postern-cache 2\ndirs " + stamps.text + "\nmessages 0 0\nend 0\n");
+    md.put("tmp/cache", "postern-cache 3\ndirs " + stamps.text + "\nmessages 0 0\nend 0\n");
     std::filesystem::rename(md.path() / "tmp/cache", md.path() / maildir_cache_file);
     MessageList list;
-    REQUIRE(read_cached_listing(*cached, list));
+    UidlColumn uidls;
+    REQUIRE(read_cached_listing(*cached, list, uidls));
     REQUIRE(list.count() == 2);
     CHECK(list.name(1) == "2.b.h:2,S");
     CHECK(list.base(1) == "2.b.h");
     CHECK(list[1].size == 20);
 }
 
+TEST_CASE("the cache keeps the UIDLs the lists gave, beside the names") {
+    test::TempMaildir md;
+    md.put("cur/1.a.h:2,", "");
+    md.put("cur/2.b.h:2,S", "");
+    md.put("cur/3.c.h:2,", "");
+    Fd dir;
+    MessageList list = scan(md, dir);
+    for (size_t i = 0; i < 3; ++i) list[i].size = 10;
+    UidlColumn uidls;
+    uidls.add(0, "0000000100000010");
+    uidls.add(2, "UID3-16");
+    REQUIRE(write_maildir_cache(dir.get(), list, stamps, uidls));
+    CHECK(slurp(md.path() / maildir_cache_file) == "postern-cache 3\ndirs " + stamps.text +
+                                                       "\nmessages 3 30\n10 0000000100000010 1.a.h:2,\n10  2.b.h:2,S\n"
+                                                       "10 UID3-16 3.c.h:2,\nend 3\n");
+    auto cached = open_cached_listing(dir.get(), stamps, 1000);
+    REQUIRE(cached);
+    MessageList listed;
+    UidlColumn read;
+    REQUIRE(read_cached_listing(*cached, listed, read));
+    REQUIRE(listed.count() == 3);
+    CHECK(read.at(0) == "0000000100000010");
+    CHECK(read.at(1).empty());
+    CHECK(read.at(2) == "UID3-16");
+    CHECK(read.at(3).empty());
+}
+
 TEST_CASE("a cache for other stamps, not settled, or over the limit is not used") {
     test::TempMaildir md;
     md.put(maildir_cache_file,
-           "postern-cache 2\ndirs " + stamps.text + "\nmessages 2 30\n10 1.a.h:2,\n20 2.b.h:2,S\nend 2\n");
+           "postern-cache 3\ndirs " + stamps.text + "\nmessages 2 30\n10  1.a.h:2,\n20  2.b.h:2,S\nend 2\n");
     Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
     CHECK_FALSE(open_cached_listing(dir.get(), DirStamps{"1:2:3.4:5.6 1:7:8.9:10.12"}, 1000));
     CHECK_FALSE(open_cached_listing(dir.get(), DirStamps{"-"}, 1000));
     CHECK_FALSE(open_cached_listing(dir.get(), stamps, 1));  // over the limit: scan instead
 
-    md.put(maildir_cache_file, "postern-cache 2\ndirs -\nmessages 1 10\n10 1.a.h:2,\nend 1\n");
+    md.put(maildir_cache_file, "postern-cache 3\ndirs -\nmessages 1 10\n10  1.a.h:2,\nend 1\n");
     CHECK_FALSE(open_cached_listing(dir.get(), DirStamps{"-"}, 1000));
 }
 
@@ -110,7 +138,7 @@ TEST_CASE("stale cache entries are counted, missing ones stay unknown") {
     md.put("cur/2.b.h:2,", "");
     md.put("cur/4.d.h:2,", "");
     md.put(maildir_cache_file,
-           "postern-cache 2\ndirs -\nmessages 3 60\n10 1.a.h:2,\n20 2.b.h:2,\n30 3.c.h:2,S\nend 3\n");
+           "postern-cache 3\ndirs -\nmessages 3 60\n10  1.a.h:2,\n20  2.b.h:2,\n30  3.c.h:2,S\nend 3\n");
     Fd dir;
     MessageList list = scan(md, dir);
     CacheUse use = apply_cached_sizes(dir.get(), list);
@@ -121,18 +149,21 @@ TEST_CASE("stale cache entries are counted, missing ones stay unknown") {
 }
 
 TEST_CASE("a damaged, foreign or hostile cache is ignored") {
-    const std::string head = "postern-cache 2\ndirs " + stamps.text + "\n";
-    for (const std::string& text : {head + "messages 1 10\n10 1.a.h:2,\nend 2\n",        // trailer disagrees
-                             head + "messages 1 10\n10 1.a.h:2,\n",               // cut short
-                             head + "messages 2 10\n10 1.a.h:2,\nend 1\n",        // summary's count disagrees
-                             head + "messages 1 11\n10 1.a.h:2,\nend 1\n",        // summary's octets disagree
-                             head + "messages 1\n10 1.a.h:2,\nend 1\n",           // summary malformed
+    const std::string head = "postern-cache 3\ndirs " + stamps.text + "\n";
+    for (const std::string& text : {head + "messages 1 10\n10  1.a.h:2,\nend 2\n",        // trailer disagrees
+                             head + "messages 1 10\n10  1.a.h:2,\n",               // cut short
+                             head + "messages 2 10\n10  1.a.h:2,\nend 1\n",        // summary's count disagrees
+                             head + "messages 1 11\n10  1.a.h:2,\nend 1\n",        // summary's octets disagree
+                             head + "messages 1\n10  1.a.h:2,\nend 1\n",           // summary malformed
                              head + "10 1.a.h:2,\nend 1\n",                       // no summary
-                             "postern-cache 1\ndirs " + stamps.text + "\n10 1.a.h:2,\nend 1\n",  // older format
-                             std::string("other 1\ndirs -\nmessages 1 10\n10 1.a.h:2,\nend 1\n"),
-                             head + "messages 1 10\nten 1.a.h:2,\nend 1\n",
-                             head + "messages 1 10\n10 ../1.a.h:2,\nend 1\n",
-                             head + "messages 1 10\n10 1.a.h:2,\nend 1\n10 1.a.h:2,\n"}) {
+                             "postern-cache 1\ndirs " + stamps.text + "\n10  1.a.h:2,\nend 1\n",  // older format
+                             std::string("other 1\ndirs -\nmessages 1 10\n10  1.a.h:2,\nend 1\n"),
+                             head + "messages 1 10\nten  1.a.h:2,\nend 1\n",
+                             head + "messages 1 10\n10  ../1.a.h:2,\nend 1\n",
+                             head + "messages 1 10\n10  1.a.h:2,\nend 1\n10  1.a.h:2,\n",
+                             head + "messages 1 10\n10 1.a.h:2,\nend 1\n",       // version 2's entry
+                             head + "messages 1 10\n10 a\tb 1.a.h:2,\nend 1\n", // a UIDL RFC 1939 does not allow
+                             head + "messages 2 20\n10 u1 1.a.h:2,\n10 u2 2.a.h:2,\nend 2\n" + std::string(600, 'x') + "\n"}) {
         test::TempMaildir md;
         md.put("cur/1.a.h:2,", "");
         md.put(maildir_cache_file, text);
@@ -144,8 +175,10 @@ TEST_CASE("a damaged, foreign or hostile cache is ignored") {
         // Damage in the header is seen at once; damage further on when the listing is read.
         auto cached = open_cached_listing(dir.get(), stamps, 1000);
         MessageList listed;
-        CHECK_FALSE((cached && read_cached_listing(*cached, listed)));
+        UidlColumn uidls;
+        CHECK_FALSE((cached && read_cached_listing(*cached, listed, uidls)));
         CHECK(listed.count() == 0);
+        CHECK(uidls.empty());
     }
 }
 
@@ -168,7 +201,7 @@ TEST_CASE("the cache is written in a temporary file of this pid on this host onl
     REQUIRE(write_maildir_cache(dir.get(), list, stamps));
     CHECK(slurp(md.path() / "tmp" / ("postern-cache." + pid)) == "another machine's, half written");
     CHECK(slurp(md.path() / "tmp" / ("postern-cache." + pid + ".other-node")) == "another machine's, half written");
-    CHECK(slurp(md.path() / maildir_cache_file).starts_with("postern-cache 2\n"));
+    CHECK(slurp(md.path() / maildir_cache_file).starts_with("postern-cache 3\n"));
     auto in_tmp = std::distance(std::filesystem::directory_iterator(md.path() / "tmp"), {});
     CHECK(in_tmp == 2);  // ours was renamed into place
 }
