@@ -31,8 +31,8 @@ $(shell mkdir -p $(BUILD) && printf '%s\n' '$(CXX_CMD)' '$(LINK_CMD)' | cmp -s -
 # Each program's objects, its main first, listed as qmail's Makefile lists
 # them: a program links only what it uses (postern-passwd not the login path).
 PROGRAMS := postern-pop3d postern-popup postern-checkpass postern-passwd postern-tcpserver
-sources_of_postern-pop3d := pop3d/main commands landlock maildir_cache maildir_quota maildrop session \
-    migrated_uidls dovecot_uidlist dovecot_uidl_format courier_sizelist settings unique_id update
+sources_of_postern-pop3d := pop3d/main landlock maildir_cache maildir_quota maildrop session \
+    migrated_uidls dovecot_uidlist dovecot_uidl_format courier_sizelist session_commands settings update
 sources_of_postern-popup := popup/main apop_timestamp authorization authorization_commands authorization_login \
     checkpassword connection log_relay login_judge login_record network_account network_child privsep_parent \
     remote_checker sasl_plain seccomp_filter settings tls_in_front ucspi_tls

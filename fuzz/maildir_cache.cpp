@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "check.hpp"
-#include "env.hpp"
+#include "decimal.hpp"
 #include "message_list.hpp"
 #include "pop3d/maildir_cache.hpp"
 

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string_view>
 
-#include "decimal.hpp"  // until every user of parse_decimal includes it itself
 
 namespace postern {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "env.hpp"
+#include "decimal.hpp"
 
 namespace postern {
 

@@ -67,20 +67,18 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages, 
     reserve_for_directories(maildir_fd, list, max_messages);
     auto out_of_time = [&] { return result.timed_out = deadline.expired(); };
     // A message that cannot be moved (a read-only new/, a name too long for ":2,") is served from new/.
-    result.error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
+    int error = for_each_file(maildir_fd, "new", [&](std::string_view name) {
         if (out_of_time()) return false;
-        int error = move_to_cur(maildir_fd, name);
-        if (error != 0 && error != ENOENT && list.count() < max_messages) {
+        int moved = move_to_cur(maildir_fd, name);
+        if (moved != 0 && moved != ENOENT && list.count() < max_messages) {
             list.add(name, true);
-            result.move_error = error;
+            result.move_error = moved;
         }
         return true;
     });
-    if (result.error || result.timed_out) {
-        result.where = "new";
-        return result;
-    }
-    result.error = for_each_file(maildir_fd, "cur", [&](std::string_view name) {
+    if (error) result.failure = {"new", error};
+    if (error || result.timed_out) return result;
+    error = for_each_file(maildir_fd, "cur", [&](std::string_view name) {
         if (out_of_time()) return false;
         if (list.count() >= max_messages) {
             result.truncated = true;
@@ -89,7 +87,7 @@ ScanResult scan_maildir(int maildir_fd, MessageList& list, size_t max_messages, 
         list.add(name);
         return true;
     });
-    if (result.error) result.where = "cur";
+    if (error) result.failure = {"cur", error};
     return result;
 }
 

@@ -1,5 +1,6 @@
 // Reading a Maildir's directories: one pass over new/ and cur/, no stat per message.
 #pragma once
+#include "system_failure.hpp"
 #include <ctime>
 #include <functional>
 #include <string_view>
@@ -10,8 +11,7 @@
 namespace postern {
 
 struct ScanResult {
-    int error = 0;                // errno of the failure, 0 when the scan worked
-    const char* where = "";       // which directory failed
+    SystemFailure failure;        // the directory that could not be read ("new", "cur"), and why
     int move_error = 0;           // why some could not be moved (they are listed from new/)
     bool truncated = false;       // more than max_messages were there
     bool timed_out = false;       // the deadline passed before the scan was done

@@ -61,8 +61,6 @@ bool allow_beneath(int ruleset_fd, int dir_fd, uint64_t rights) {
     return ::syscall(SYS_landlock_add_rule, ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) == 0;
 }
 
-SandboxResult failed(const char* where) { return {errno, where}; }
-
 // LeakSanitizer reads this process's /proc folder (its threads, its memory map)
 // at exit: a sanitizer build (make SANITIZE=1) allows that much more; a release
 // build has no such rule.
@@ -107,26 +105,26 @@ LandlockRights landlock_rights(int abi) {
     return rights;
 }
 
-SandboxResult confine_to_maildir(int maildir_fd, int abi) {
+SystemFailure confine_to_maildir(int maildir_fd, int abi) {
     LandlockRights rights = landlock_rights(abi);
     RulesetAttr attr{rights.handled_fs, rights.handled_net, rights.scoped};
     Fd ruleset(int(create_ruleset(&attr, ruleset_size(abi), 0)));
-    if (!ruleset) return failed("create-ruleset");
-    if (!allow_beneath(ruleset.get(), maildir_fd, rights.maildir_fs)) return failed("add-rule");
+    if (!ruleset) return failure_at("create-ruleset");
+    if (!allow_beneath(ruleset.get(), maildir_fd, rights.maildir_fs)) return failure_at("add-rule");
     // A Maildir without tmp/ goes without a cache, as it would unconfined.
     Fd tmp(::openat(maildir_fd, "tmp", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (tmp && !allow_beneath(ruleset.get(), tmp.get(), rights.tmp_fs)) return failed("add-rule");
+    if (tmp && !allow_beneath(ruleset.get(), tmp.get(), rights.tmp_fs)) return failure_at("add-rule");
     // Only a regular file with no other name: a hard link to another of the
     // user's files would make that one writable too.
     Fd quota(::openat(maildir_fd, maildirsize_file, O_PATH | O_NOFOLLOW | O_CLOEXEC));
     struct stat st{};
     if (quota && ::fstat(quota.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
         !allow_beneath(ruleset.get(), quota.get(), rights.quota_file_fs))
-        return failed("add-rule");
-    if (!allow_sanitizer(ruleset.get())) return failed("add-rule");
+        return failure_at("add-rule");
+    if (!allow_sanitizer(ruleset.get())) return failure_at("add-rule");
     // Needed to confine a process without privileges; pop3d runs no program anyway.
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return failed("no-new-privs");
-    if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0) return failed("restrict-self");
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return failure_at("no-new-privs");
+    if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0) return failure_at("restrict-self");
     return {};
 }
 

@@ -4,6 +4,7 @@
 // system, however it was made to try (a symlink in cur/ to /etc/passwd, or a
 // client that found a way to run code).
 #pragma once
+#include "system_failure.hpp"
 #include <cstdint>
 
 namespace postern::pop3d {
@@ -32,14 +33,9 @@ LandlockRights landlock_rights(int abi);
 // cache from tmp/): under it, confinement waits until the Maildir is listed.
 inline bool landlock_allows_renames(int abi) { return abi >= 2; }
 
-struct SandboxResult {
-    int error = 0;           // errno of the step that failed; 0 when confined
-    const char* where = "";  // that step
-};
-
 // Confines this process (for good) to the Maildir open on `maildir_fd`, at `abi` (at least 1).
 // The write right on `maildirsize` is the file's (its inode's): a file put in
 // its place later (a recalculation renames a new one over it) is not writable.
-SandboxResult confine_to_maildir(int maildir_fd, int abi);
+SystemFailure confine_to_maildir(int maildir_fd, int abi);
 
 }  // namespace postern::pop3d

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "env.hpp"
+#include "decimal.hpp"
 #include "fd.hpp"
 #include "maildir_name.hpp"
 #include "message_file.hpp"

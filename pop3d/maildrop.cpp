@@ -18,14 +18,14 @@
 namespace postern::pop3d {
 
 namespace {
-OpenResult failure(int error, const char* where) {
+OpenResult failed(SystemFailure failure) {
     OpenStatus status = OpenStatus::failed;
-    if (error == ENOENT || error == ENOTDIR) status = OpenStatus::missing;
-    if (error == EACCES || error == EPERM) status = OpenStatus::denied;
-    return {status, error, where};
+    if (failure.error == ENOENT || failure.error == ENOTDIR) status = OpenStatus::missing;
+    if (failure.error == EACCES || failure.error == EPERM) status = OpenStatus::denied;
+    return {status, failure};
 }
 
-OpenResult timed_out(const char* where) { return {OpenStatus::timed_out, 0, where}; }
+OpenResult timed_out(const char* where) { return {OpenStatus::timed_out, {where, 0}}; }
 
 // Reads the files whose size neither the name nor the cache knew; drops those
 // that vanished or cannot be served. False when the deadline passed first.
@@ -58,7 +58,7 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
                          const UidlSettings& uidls, Deadline deadline) {
     ScanResult scan = scan_maildir(drop.dir.get(), drop.messages, max_messages, deadline);
     if (scan.timed_out) return timed_out("scan");
-    if (scan.error) return failure(scan.error, scan.where);
+    if (scan.failure) return failed(scan.failure);
     drop.truncated = scan.truncated;
     if (scan.move_error) log_event("new-not-moved").kv("maildir", path).err(scan.move_error);
     drop.messages.sort_by_delivery();
@@ -103,10 +103,10 @@ size_t follow_renames(Maildrop& drop, std::span<const size_t> messages) {
 
 OpenResult open_maildir(const char* path, bool exclusive, Maildrop& drop) {
     drop.dir.reset(::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!drop.dir) return failure(errno, "maildir");
+    if (!drop.dir) return failed(failure_at("maildir"));
     // flock on the directory itself: no lock file to go stale, released when the process ends.
     if (exclusive && ::flock(drop.dir.get(), LOCK_EX | LOCK_NB) != 0)
-        return errno == EWOULDBLOCK ? OpenResult{OpenStatus::in_use, errno, "lock"} : failure(errno, "lock");
+        return errno == EWOULDBLOCK ? OpenResult{OpenStatus::in_use, failure_at("lock")} : failed(failure_at("lock"));
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include "fd.hpp"
 #include "maildir_cache.hpp"
 #include "message_list.hpp"
+#include "system_failure.hpp"
 #include "migrated_uidls.hpp"
 
 namespace postern::pop3d {
@@ -31,8 +32,7 @@ enum class OpenStatus { ok, missing, denied, in_use, failed, timed_out };
 
 struct OpenResult {
     OpenStatus status = OpenStatus::ok;
-    int error = 0;
-    const char* where = "";
+    SystemFailure failure;  // the step that failed; for timed_out, where the time ran out (no errno)
 };
 
 // After ENOENT on these messages: finds them again, in one pass over cur/,

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "command_line.hpp"
 #include "env.hpp"
 #include "exit_code.hpp"
 #include "landlock.hpp"
@@ -21,7 +22,6 @@ using namespace postern::pop3d;
 
 namespace {
 
-constexpr size_t max_command_line = 255;  // RFC 2449, CRLF included
 constexpr unsigned scan_alarm_grace_seconds = 10;
 
 std::string_view user_name() { return env_get("USER").value_or(""); }
@@ -47,8 +47,7 @@ int refuse_maildrop(Writer& out, const OpenResult& opened, const char* path) {
     log_event(opened.status == OpenStatus::in_use ? "in-use" : "maildrop-failed")
         .kv("user", user_name())
         .kv("maildir", path)
-        .kv("at", opened.where)
-        .err(opened.error);
+        .failure(opened.failure);
     out.put_line(answer);
     out.flush();
     return exit_ok;
@@ -61,7 +60,7 @@ int refuse_slow_maildrop(Writer& out, const Maildrop& drop, const OpenResult& op
     log_event("scan-timeout")
         .kv("user", user_name())
         .kv("maildir", path)
-        .kv("at", opened.where)
+        .kv("at", opened.failure.step)
         .kv("seconds", seconds)
         .kv("sized-from-files", drop.files_read);
     out.put_line("-ERR [SYS/TEMP] the maildrop took too long to open, try again later");
@@ -70,12 +69,8 @@ int refuse_slow_maildrop(Writer& out, const Maildrop& drop, const OpenResult& op
 }
 
 // The kernel offers Landlock but would not confine us: serve nothing unconfined.
-int refuse_unconfined(Writer& out, const SandboxResult& sandbox, const char* path) {
-    log_event("sandbox-failed")
-        .kv("user", user_name())
-        .kv("maildir", path)
-        .kv("at", sandbox.where)
-        .err(sandbox.error);
+int refuse_unconfined(Writer& out, const SystemFailure& sandbox, const char* path) {
+    log_event("sandbox-failed").kv("user", user_name()).kv("maildir", path).failure(sandbox);
     out.put_line("-ERR [SYS/TEMP] cannot open the maildrop, try again later");
     out.flush();
     return exit_ok;
@@ -150,9 +145,9 @@ int main(int argc, char** argv) {
     OpenResult opened = open_maildir(argv[1], settings.exclusive, drop);
     if (opened.status != OpenStatus::ok) return refuse_maildrop(out, opened, argv[1]);
     int abi = landlock_abi();
-    SandboxResult sandbox;
+    SystemFailure sandbox;
     if (landlock_allows_renames(abi)) sandbox = confine_to_maildir(drop.dir.get(), abi);
-    if (sandbox.error) return refuse_unconfined(out, sandbox, argv[1]);
+    if (sandbox) return refuse_unconfined(out, sandbox, argv[1]);
 
     // The scan stops itself at its deadline; the alarm, whose default action
     // ends the process (the greeter then answers), is for a read the kernel
@@ -167,13 +162,14 @@ int main(int argc, char** argv) {
     // ABI 1 would refuse the scan's renames (new/ to cur/, the cache from tmp/):
     // confined now they are done, before the client's first command.
     if (abi == 1) sandbox = confine_to_maildir(drop.dir.get(), abi);
-    if (sandbox.error) return refuse_unconfined(out, sandbox, argv[1]);
+    if (sandbox) return refuse_unconfined(out, sandbox, argv[1]);
     log_loaded(drop, argv[1], abi);
 
     LineReader in(0, max_command_line);
     Session session(drop, settings, in, out);
     session.greet();
-    EndReason reason = session.run();
+    EndReason reason = session.run();  // TRANSACTION
+    if (reason == EndReason::quit) reason = session.update();  // UPDATE
     log_end(drop, session.totals(), reason);
     return exit_ok;
 }

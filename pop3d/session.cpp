@@ -1,9 +1,10 @@
 #include "session.hpp"
 
 #include "command_line.hpp"
-#include "env.hpp"
+#include "decimal.hpp"
 #include "log.hpp"
 #include "maildir_name.hpp"
+#include "update.hpp"
 
 namespace postern::pop3d {
 
@@ -35,7 +36,15 @@ EndReason Session::run() {
         }
         if (out_.failed()) return EndReason::write_error;
     }
+    if (*end_ == EndReason::quit) return *end_;  // answered by update()
     return out_.flush() ? *end_ : EndReason::write_error;
+}
+
+EndReason Session::update() {
+    apply_update(drop_, deleted_, retrieved_, totals_);
+    if (totals_.delete_failures > 0) err("[SYS/TEMP] some deleted messages were not removed");
+    else ok("bye");
+    return out_.flush() ? EndReason::quit : EndReason::write_error;
 }
 
 void Session::dispatch(std::string_view line) {

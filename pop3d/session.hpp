@@ -1,5 +1,6 @@
 // The TRANSACTION state of RFC 1939 over one Maildir snapshot, and the UPDATE
-// state that QUIT enters. Commands are dispatched from the table in commands.cpp.
+// state that QUIT enters. Commands are dispatched from the table in
+// session_commands.cpp.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -40,7 +41,10 @@ public:
     Session(Maildrop& drop, const Settings& settings, LineReader& in, Writer& out);
     // The "+OK" that answers the client's login: the maildrop's size.
     void greet() { maildrop_summary("+OK maildrop has "); }
+    // TRANSACTION: commands until QUIT, the end of the input, a time-out or an error.
     EndReason run();
+    // UPDATE, after run() returned quit: the deletions and seen flags, then QUIT's answer.
+    EndReason update();
     const SessionTotals& totals() const { return totals_; }
 
     // Command handlers, one per POP3 command; args are what follows the keyword.
@@ -103,9 +107,5 @@ private:
     std::unique_ptr<char[]> file_buffer_;  // allocated by the first RETR or TOP
     SessionTotals totals_;
 };
-
-// The UPDATE state: unlinks deleted messages, flags retrieved ones Seen.
-void apply_update(Maildrop& drop, const std::vector<uint8_t>& deleted, const std::vector<uint8_t>& retrieved,
-                  SessionTotals& totals);
 
 }  // namespace postern::pop3d

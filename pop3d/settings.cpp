@@ -1,6 +1,7 @@
 // postern-pop3d's settings, from the environment (set by envdir or the run script).
 #include "settings.hpp"
 
+#include "decimal.hpp"
 #include "env.hpp"
 
 namespace postern::pop3d {

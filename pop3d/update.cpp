@@ -1,6 +1,7 @@
-// The UPDATE state (RFC 1939): entered only by QUIT. Deleted messages are
-// unlinked; retrieved ones that stay get the Maildir "S" (seen) flag; what was
-// unlinked is recorded in the Maildir++ quota file, where there is one.
+// The UPDATE state: what was unlinked is recorded in the Maildir++ quota
+// file, where there is one.
+#include "update.hpp"
+
 #include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +13,6 @@
 #include "maildir_name.hpp"
 #include "maildir_quota.hpp"
 #include "message_file.hpp"
-#include "session.hpp"
 
 namespace postern::pop3d {
 

@@ -161,7 +161,7 @@ expect_eq "a login of the same user on node2 meanwhile: -ERR [IN-USE]" \
     "login node2 -ERR [IN-USE] maildrop is in use by another session" "$(login "$A2" "$U1" "$PW" --proxy-local)"
 expect_eq "and on node1 too" \
     "login node1 -ERR [IN-USE] maildrop is in use by another session" "$(login "$A1" "$U1" "$PW" --proxy-local)"
-expect_grep "node2 logs the refusal as in-use" "^postern-pop3d: in-use user=$U1 .*at=lock" "$T/node2.log"
+expect_grep "node2 logs the refusal as in-use" "^postern-pop3d: in-use user=$U1 .*step=lock" "$T/node2.log"
 check "another user logs in on node2 meanwhile (the lock is one Maildir's)" \
     bash -c "python3 '$LOAD' login '$A2' '$U2' '$PW' --proxy-local | grep -q '^login node2 +OK '"
 touch "$T/release"

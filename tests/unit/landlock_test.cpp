@@ -70,7 +70,7 @@ TEST_CASE("confined to a Maildir, a process serves it and reaches nothing outsid
     std::string secret = (outside.path() / "cur/secret").string();
     int status = in_child([&] {
         Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
-        if (confine_to_maildir(dir.get(), abi).error) return 10;
+        if (confine_to_maildir(dir.get(), abi)) return 10;
         if (::open(secret.c_str(), O_RDONLY) >= 0 || errno != EACCES) return 11;
         if (::open("/etc/passwd", O_RDONLY) >= 0) return 12;
         if (::openat(dir.get(), "cur/1.a.h:2,", O_RDONLY) < 0) return 13;
@@ -101,7 +101,7 @@ TEST_CASE("confined, a process may append to maildirsize, and to no file put in 
     md.put("tmp/new-maildirsize", "200000S\n0 0\n");
     int status = in_child([&] {
         Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
-        if (confine_to_maildir(dir.get(), abi).error) return 10;
+        if (confine_to_maildir(dir.get(), abi)) return 10;
         Fd quota(::openat(dir.get(), "maildirsize", O_RDWR | O_APPEND));
         if (!quota || ::write(quota.get(), "-1 -1\n", 6) != 6) return 11;
         if (::openat(dir.get(), "cur/1.a.h:2,", O_WRONLY) >= 0) return 12;  // still no message
@@ -126,7 +126,7 @@ TEST_CASE("a maildirsize with a second name elsewhere is not made writable") {
     REQUIRE(::link((elsewhere.path() / "target").c_str(), (md.path() / "maildirsize").c_str()) == 0);
     int status = in_child([&] {
         Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
-        if (confine_to_maildir(dir.get(), abi).error) return 10;
+        if (confine_to_maildir(dir.get(), abi)) return 10;
         if (::openat(dir.get(), "maildirsize", O_WRONLY | O_APPEND) >= 0 || errno != EACCES) return 11;
         return 0;
     });

@@ -16,7 +16,7 @@ namespace {
 MessageList scan(const test::TempMaildir& md, Fd& dir) {
     dir.reset(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
     MessageList list;
-    REQUIRE(scan_maildir(dir.get(), list, 1000).error == 0);
+    REQUIRE(!scan_maildir(dir.get(), list, 1000).failure);
     list.sort_by_delivery();
     return list;
 }

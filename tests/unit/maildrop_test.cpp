@@ -17,7 +17,7 @@ TEST_CASE("loading a maildrop stops at its deadline") {
     REQUIRE(open_maildir(md.path().c_str(), false, drop).status == OpenStatus::ok);
     OpenResult loaded = load_maildrop(md.path().c_str(), 1000, Deadline::after_ms(0), drop);
     CHECK(loaded.status == OpenStatus::timed_out);
-    CHECK(std::string(loaded.where) == "scan");
+    CHECK(std::string(loaded.failure.step) == "scan");
     CHECK(md.exists("new/1700000002.b.h"));  // stopped before it moved anything
 
     Maildrop again;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "capture.hpp"
+#include "command_line.hpp"
 #include "pop3d/session.hpp"
 
 using namespace postern;
@@ -27,9 +28,9 @@ std::string run_session(test::TempMaildir& md, const std::string& commands, Sess
     ::close(in_pipe[1]);
     test::CapturedOutput capture;
     Settings settings;
-    LineReader in(in_pipe[0], 255);
+    LineReader in(in_pipe[0], max_command_line);
     Session session(drop, settings, in, capture.writer());
-    session.run();
+    if (session.run() == EndReason::quit) session.update();
     ::close(in_pipe[0]);
     if (totals) *totals = session.totals();
     return capture.text();

@@ -2,12 +2,15 @@
 // qmail's LAST), one handler each, found through the table at the bottom.
 #include <cerrno>
 
+#include "capabilities.hpp"
 #include "command_line.hpp"
-#include "env.hpp"
+#include "decimal.hpp"
 #include "log.hpp"
 #include "message_encoding.hpp"
 #include "message_file.hpp"
+#include "md5.hpp"
 #include "session.hpp"
+#include "unique_id.hpp"
 
 namespace postern::pop3d {
 
@@ -57,6 +60,19 @@ void Session::list(std::string_view args) {
     if (!listing()) return;
     if (args.empty()) maildrop_summary("+OK ");
     answer_per_message(args, &Session::put_size);
+}
+
+// The previous server's UIDL when POSTERN_UIDL_SOURCES names a list that has
+// the message; else the name itself, written straight out; else 32 hex
+// digits: stable for the name, within RFC 1939's alphabet.
+void Session::put_unique_id(size_t index) {
+    if (std::string_view migrated = drop_.uidls.at(index); !migrated.empty()) {
+        out_.put(migrated);
+        return;
+    }
+    MessageName base = drop_.messages.base(index);
+    if (usable_as_unique_id(base)) out_.put(base);
+    else out_.put(md5_hex(base));
 }
 
 void Session::uidl(std::string_view args) {
@@ -170,20 +186,18 @@ void Session::last(std::string_view args) {
 void Session::capa(std::string_view args) {
     if (!no_arguments(args)) return;
     ok("capability list follows");
-    for (const char* capability : {"TOP", "UIDL", "PIPELINING", "RESP-CODES", "AUTH-RESP-CODE", "USER"})
-        out_.put_line(capability);
+    for (std::string_view capability : shared_capabilities) out_.put_line(capability);
+    out_.put_line("USER");
     if (settings_.expire) out_.put_line("EXPIRE " + *settings_.expire);
     if (settings_.login_delay) out_.put_line("LOGIN-DELAY " + *settings_.login_delay);
-    out_.put_line("IMPLEMENTATION postern");
+    out_.put_line(implementation_capability);
     out_.put(".\r\n");
 }
 
+// Ends TRANSACTION; update() then answers, once UPDATE is done.
 void Session::quit(std::string_view args) {
     if (!no_arguments(args)) return;
     end_ = EndReason::quit;
-    apply_update(drop_, deleted_, retrieved_, totals_);
-    if (totals_.delete_failures > 0) return err("[SYS/TEMP] some deleted messages were not removed");
-    ok("bye");
 }
 
 CommandHandler find_command(std::string_view keyword) {
