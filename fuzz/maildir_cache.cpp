@@ -45,9 +45,9 @@ struct Reference {
     std::vector<Entry> entries;   // the valid entries before the first invalid line
 };
 
-// RFC 1939's UIDL: 1 to 70 characters from 0x21 to 0x7E.
-bool rfc1939_uidl(std::string_view uidl) {
-    if (uidl.empty() || uidl.size() > 70) return false;
+// A previous server's UIDL: 1 to 255 characters from 0x21 to 0x7E.
+bool migrated_uidl(std::string_view uidl) {
+    if (uidl.empty() || uidl.size() > 255) return false;
     for (unsigned char c : uidl)
         if (c < 0x21 || c > 0x7e) return false;
     return true;
@@ -62,7 +62,7 @@ bool entry_line(std::string_view line, Entry& entry) {
     std::string_view uidl = line.substr(space + 1, second - space - 1);
     std::string_view name = line.substr(second + 1);
     if (!size || *size >= unknown_size || name.empty() || name.size() > 255 || name[0] == '.' ||
-        name.find('/') != std::string_view::npos || (!uidl.empty() && !rfc1939_uidl(uidl)))
+        name.find('/') != std::string_view::npos || (!uidl.empty() && !migrated_uidl(uidl)))
         return false;
     entry = {*size, std::string(uidl), std::string(name)};
     return true;

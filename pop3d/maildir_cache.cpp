@@ -21,7 +21,7 @@ namespace postern::pop3d {
 
 namespace {
 constexpr std::string_view first_line = "postern-cache 3";
-constexpr size_t max_cache_line = 512;  // a size, a UIDL (at most 70) and a file name (at most 255) fit easily
+constexpr size_t max_cache_line = 768;  // a size, a UIDL and a file name (at most 255 each) fit easily
 constexpr time_t settle_seconds = 2;     // far above the file system's clock granularity
 
 struct CacheEntry {
@@ -30,8 +30,8 @@ struct CacheEntry {
     std::string_view name;
 };
 
-// Splits "<octets> <uidl> <name>"; false for anything else, a UIDL RFC 1939
-// does not allow, or a name that is no plain file name.
+// Splits "<octets> <uidl> <name>"; false for anything else, a UIDL no
+// previous server could have given (unique_id.hpp), or a name that is no plain file name.
 bool parse_entry(std::string_view line, CacheEntry& entry) {
     size_t space = line.find(' ');
     if (space == std::string_view::npos) return false;
@@ -42,7 +42,7 @@ bool parse_entry(std::string_view line, CacheEntry& entry) {
     entry.name = line.substr(uidl_end + 1);
     std::string_view name = entry.name;
     if (!parsed || *parsed >= unknown_size || name.empty() || name.size() > 255 || name[0] == '.' ||
-        name.find('/') != std::string_view::npos || (!entry.uidl.empty() && !usable_as_unique_id(entry.uidl)))
+        name.find('/') != std::string_view::npos || (!entry.uidl.empty() && !usable_as_migrated_unique_id(entry.uidl)))
         return false;
     entry.size = *parsed;
     return true;

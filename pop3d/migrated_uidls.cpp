@@ -201,12 +201,12 @@ void MigratedUidls::read_courier(std::string_view text) {
 // The UIDL just appended to uidls_, from its end.
 void MigratedUidls::add_found(std::string_view base_name, size_t uidl_at) {
     std::string_view uidl = std::string_view(uidls_).substr(uidl_at);
-    bool usable = usable_as_unique_id(uidl);
+    bool usable = usable_as_migrated_unique_id(uidl);
     found_.push_back({base_name, uint32_t(uidl_at), uint16_t(usable ? uidl.size() : 0), source_, usable});
 }
 
-// Within a list, a name's last line decides, and a UIDL RFC 1939 does not
-// allow gives none; across lists, the first that gives one wins.
+// Within a list, a name's last line decides, and a UIDL that is not printable
+// or too long gives none; across lists, the first that gives one wins.
 void MigratedUidls::index_found() {
     size_t slots = 16;
     while (slots < 2 * found_.size()) slots *= 2;

@@ -96,7 +96,7 @@ private:
         uint32_t uidl_at;     // in uidls_
         uint16_t uidl_size;   // when usable
         uint8_t source;       // the UidlSource of its list
-        bool usable;          // a UIDL RFC 1939 allows
+        bool usable;          // usable_as_migrated_unique_id
     };
     void add_found(std::string_view base_name, size_t uidl_at);
     void read_dovecot(std::string_view text, const DovecotUidlFormat& format);

@@ -31,6 +31,7 @@ bool read_uidl_settings(UidlSettings& uidl) {
         auto format = DovecotUidlFormat::parse(*text);
         if (!format) return bad_setting("POSTERN_DOVECOT_UIDL_FORMAT");
         uidl.dovecot_format = std::move(*format);
+        uidl.dovecot_format_text = std::string(*text);
     }
     return true;
 }
