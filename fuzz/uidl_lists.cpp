@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
     settings.sources = {UidlSource::dovecot, UidlSource::courier};
     settings.dovecot_format = *format;
     MigratedUidls uidls;
-    FUZZ_CHECK(uidls.load(dir, settings, 1000, Deadline::never()));
+    FUZZ_CHECK(uidls.load(dir, settings, 1000, Deadline::never()).complete());
     std::map<std::string, std::string> names = courier;
     for (const auto& [base, uidl] : dovecot) names[base] = uidl;
     for (const auto& [base, ignored] : names) {

@@ -71,10 +71,15 @@ OpenResult scan_and_size(Maildrop& drop, const char* path, size_t max_messages, 
         }
         return timed_out("sizes");
     }
-    // Lists that could not be read this time must not leave a cache that says they gave nothing.
-    bool lists_read = resolve_migrated_uidls(drop.dir.get(), uidls, drop.messages, max_messages, deadline, drop.uidls);
-    if (!lists_read) write_maildir_cache(drop.dir.get(), drop.messages, DirStamps{"-"});
-    else if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
+    // Lists that could not be read this time: no session is served (its UIDLs
+    // would change, and its client would take every message again), and no
+    // cache says they gave nothing; the sizes are kept for the next session.
+    ListsRead lists = resolve_migrated_uidls(drop.dir.get(), uidls, drop.messages, max_messages, deadline, drop.uidls);
+    if (!lists.complete()) {
+        write_maildir_cache(drop.dir.get(), drop.messages, DirStamps{"-"});
+        return lists.timed_out ? timed_out("uidl-lists") : OpenResult{OpenStatus::failed, lists.failure};
+    }
+    if (drop.files_read > 0 || cache.stale > 0 || !cache.present || cache.dirs != stamps.text)
         write_maildir_cache(drop.dir.get(), drop.messages, stamps, drop.uidls);
     return {};
 }

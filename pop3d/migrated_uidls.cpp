@@ -35,12 +35,11 @@ void log_ignored(UidlSource source, std::string_view reason, size_t line = 0, in
     if (error) log.err(error);
 }
 
-// A list as it was when opened. `failed` when it could not be read this time
-// (to be tried again); no text and not failed when it is absent, or is no
-// list postern may read (which lasts as long as the file).
+// A list as it was when opened; no text when it is absent, is no list
+// postern may read, or could not be read this time (`read` says which).
 struct ListRead {
     std::optional<ListText> text;
-    bool failed = false;
+    ListsRead read;
 };
 
 ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadline deadline) {
@@ -51,31 +50,36 @@ ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadli
     }
     if (!file) {
         if (file.error == ENOENT) return {};
+        if (file.error == ELOOP) {  // a symbolic link, which may point anywhere: lasts as the file does
+            log_ignored(source, "symbolic-link");
+            return {};
+        }
         log_ignored(source, "cannot-open", 0, file.error);
-        return {std::nullopt, true};
+        return {std::nullopt, {{"uidl-list-open", file.error}}};
     }
     ListText text(size_t(file.size));
     if (!text.data()) {
         log_ignored(source, "no-memory", 0, errno);
-        return {std::nullopt, true};
+        return {std::nullopt, {failure_at("uidl-list-memory")}};
     }
     size_t got = 0;
     while (got < text.size() && !deadline.expired()) {
         ssize_t n = ::read(file.fd.get(), text.data() + got, text.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            log_ignored(source, "cannot-read", 0, errno);
-            return {std::nullopt, true};
+            SystemFailure failed = failure_at("uidl-list-read");
+            log_ignored(source, "cannot-read", 0, failed.error);
+            return {std::nullopt, {failed}};
         }
         if (n == 0) break;
         got += size_t(n);
     }
     if (deadline.expired()) {
         log_ignored(source, "too-slow");
-        return {std::nullopt, true};
+        return {std::nullopt, {{}, true}};
     }
     text.shrink(got);  // what is appended meanwhile is left for the next session
-    return {std::move(text), false};
+    return {std::move(text), {}};
 }
 
 size_t count_lines(std::string_view text) {
@@ -116,15 +120,15 @@ std::string uidl_lists_stamp(int maildir_fd, const UidlSettings& settings) {
     return stamp;
 }
 
-bool resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
+ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
                             Deadline deadline, UidlColumn& column) {
     column.clear();
-    if (settings.sources.empty()) return true;
+    if (settings.sources.empty()) return {};
     MigratedUidls uidls;
-    bool all_read = uidls.load(maildir_fd, settings, max_messages, deadline);
-    for (size_t i = 0; i < list.count(); ++i)
+    ListsRead read = uidls.load(maildir_fd, settings, max_messages, deadline);
+    for (size_t i = 0; read.complete() && i < list.count(); ++i)
         if (auto uidl = uidls.find(list.base(i))) column.add(i, *uidl);
-    return all_read;
+    return read;
 }
 
 std::optional<std::vector<UidlSource>> parse_uidl_sources(std::string_view text) {
@@ -145,11 +149,10 @@ std::optional<std::vector<UidlSource>> parse_uidl_sources(std::string_view text)
     return sources;
 }
 
-bool MigratedUidls::load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline) {
-    bool all_read = true;
+ListsRead MigratedUidls::load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline) {
     for (UidlSource source : settings.sources) {
         ListRead read = read_list(maildir_fd, source, (uint64_t(max_messages) + 1) * max_list_bytes_per_message, deadline);
-        all_read = all_read && !read.failed;
+        if (!read.read.complete()) return read.read;
         if (!read.text) continue;
         std::string_view lines = read.text->view();
         size_t records = count_lines(lines);
@@ -163,7 +166,7 @@ bool MigratedUidls::load(int maildir_fd, const UidlSettings& settings, size_t ma
         texts_.push_back(std::move(*read.text));  // the base names point into it
     }
     index_found();
-    return all_read;
+    return {};
 }
 
 // Each UIDL is written straight into uidls_: a list holds up to millions.

@@ -13,10 +13,21 @@
 #include "deadline.hpp"
 #include "dovecot_uidl_format.hpp"
 #include "message_list.hpp"
+#include "system_failure.hpp"
 
 namespace postern::pop3d {
 
 enum class UidlSource : uint8_t { dovecot, courier };
+
+// Whether the lists could be read this time. A list that is absent, or is
+// no list postern may read (damaged, too large: that lasts as long as the
+// file), counts as read; a failed open or read, or running out of time, may
+// pass, and a session must not then answer UIDLs without it.
+struct ListsRead {
+    SystemFailure failure;   // the step (uidl-list-open, uidl-list-read, uidl-list-memory) and errno
+    bool timed_out = false;
+    bool complete() const { return !failure && !timed_out; }
+};
 
 struct UidlSettings {
     std::vector<UidlSource> sources;  // in the order tried; none: file names only
@@ -81,10 +92,8 @@ class MigratedUidls {
 public:
     // Reads each source's list from the Maildir. A missing list gives nothing;
     // one that is damaged, too large, unreadable or slower than `deadline` is
-    // logged and gives nothing, so its messages keep postern's own UIDLs.
-    // False when a list could not be read (which may pass), rather than was
-    // absent or damaged (which lasts as long as the file does).
-    bool load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline);
+    // logged and gives nothing.
+    ListsRead load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline);
     // The UIDL of the message with this base name (its file name up to ':'):
     // the first source's that lists it.
     std::optional<std::string_view> find(std::string_view base_name) const;
@@ -116,8 +125,7 @@ private:
 // The UIDLs the lists give the messages of `list`, into `column`: read at a
 // scan, so that the cache written after it carries them, and the sessions
 // that find the cache current read no list.
-// False as load() is.
-bool resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
+ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
                             Deadline deadline, UidlColumn& column);
 
 }  // namespace postern::pop3d

@@ -330,3 +330,23 @@ expect_grep "a name too long for :2, is still listed" '^1 24' out
 expect_grep "and retrieved" '^Subject: stuck' out
 expect_grep "the failed move is logged" 'new-not-moved' log
 expect_eq "and it stays on disk after QUIT" "$stuck_name" "$(ls stuck/new)"
+
+# --- a previous server's UIDL list that cannot be read this time ------------------------------
+make_maildir moved
+deliver moved 1700000001.M1P1.h 'Subject: moved\n\nbody\n'
+printf '3 V16 N2\n1 :1700000001.M1P1.h\n' >moved/dovecot-uidlist
+session moved 'UIDL\r\nQUIT\r\n'
+expect_eq "POSTERN_UIDL_SOURCES unset: the file name is the UIDL" "1 1700000001.M1P1.h" "$(sed -n 3p out | tr -d '\r')"
+printf 'UIDL\r\nQUIT\r\n' | POSTERN_UIDL_SOURCES=dovecot "$POP3D" moved >out 2>log
+expect_eq "dovecot: Dovecot's UIDL, %08Xu%08Xv" "1 0000000100000010" "$(sed -n 3p out | tr -d '\r')"
+chmod 000 moved/dovecot-uidlist
+rm moved/postern-cache
+printf 'UIDL\r\nQUIT\r\n' | POSTERN_UIDL_SOURCES=dovecot "$POP3D" moved >out 2>log
+expect_eq "a list it cannot read: no session, a temporary error (not the file-name UIDLs)" \
+    "-ERR [SYS/TEMP] cannot open the maildrop, try again later" "$(tr -d '\r' <out)"
+expect_grep "and the list and the failed step are logged" \
+    '^postern-pop3d: uidl-list-ignored file=dovecot-uidlist reason=cannot-open error="Permission denied"' log
+expect_grep "as the maildrop's failure" '^postern-pop3d: maildrop-failed .* step=uidl-list-open error="Permission denied"' log
+chmod 644 moved/dovecot-uidlist
+printf 'UIDL\r\nQUIT\r\n' | POSTERN_UIDL_SOURCES=dovecot "$POP3D" moved >out 2>log
+expect_eq "readable again: Dovecot's UIDL again" "1 0000000100000010" "$(sed -n 3p out | tr -d '\r')"

@@ -146,6 +146,28 @@ TEST_CASE("courierpop3dsizelist versions 2 and 3; a line that does not parse is 
         CHECK(parse_courier_sizelist(header, [](const CourierRecord&) {}));
 }
 
+TEST_CASE("a list that cannot be read in time is not read, and says so; one that is no file counts as read") {
+    test::TempMaildir md;
+    md.put("dovecot-uidlist", "3 V16 N9\n1 :m1\n");
+    UidlSettings settings;
+    settings.sources = {UidlSource::dovecot};
+    Fd dir(::open(md.path().c_str(), O_RDONLY | O_DIRECTORY));
+    MigratedUidls late;
+    ListsRead read;
+    auto log = test::capture_stderr([&] { read = late.load(dir.get(), settings, 1000, Deadline::after_ms(0)); });
+    CHECK(read.timed_out);
+    CHECK_FALSE(read.complete());
+    CHECK_THAT(log, Catch::Contains("uidl-list-ignored file=dovecot-uidlist reason=too-slow"));
+
+    std::filesystem::remove(md.path() / "dovecot-uidlist");
+    std::filesystem::create_symlink("elsewhere", md.path() / "dovecot-uidlist");
+    MigratedUidls linked;
+    log = test::capture_stderr([&] { read = linked.load(dir.get(), settings, 1000, Deadline::never()); });
+    CHECK(read.complete());
+    CHECK(linked.size() == 0);
+    CHECK_THAT(log, Catch::Contains("reason=symbolic-link"));
+}
+
 TEST_CASE("POSTERN_UIDL_SOURCES names each source once") {
     CHECK(parse_uidl_sources("")->empty());
     CHECK(*parse_uidl_sources("courier,dovecot") == std::vector{UidlSource::courier, UidlSource::dovecot});
