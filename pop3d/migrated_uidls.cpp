@@ -59,8 +59,9 @@ ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadli
     }
     ListText text(size_t(file.size));
     if (!text.data()) {
-        log_ignored(source, "no-memory", 0, errno);
-        return {std::nullopt, {failure_at("uidl-list-memory")}};
+        SystemFailure failed = failure_at("uidl-list-memory");
+        log_ignored(source, "no-memory", 0, failed.error);
+        return {std::nullopt, {failed}};
     }
     size_t got = 0;
     while (got < text.size() && !deadline.expired()) {
@@ -120,8 +121,8 @@ std::string uidl_lists_stamp(int maildir_fd, const UidlSettings& settings) {
     return stamp;
 }
 
-ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
-                            Deadline deadline, UidlColumn& column) {
+ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list,
+                                 size_t max_messages, Deadline deadline, UidlColumn& column) {
     column.clear();
     if (settings.sources.empty()) return {};
     MigratedUidls uidls;

@@ -92,10 +92,10 @@ class MigratedUidls {
 public:
     // Reads each source's list from the Maildir. A missing list gives nothing;
     // one that is damaged, too large, unreadable or slower than `deadline` is
-    // logged and gives nothing.
+    // logged and gives nothing; the result says whether one could not be read.
     ListsRead load(int maildir_fd, const UidlSettings& settings, size_t max_messages, Deadline deadline);
     // The UIDL of the message with this base name (its file name up to ':'):
-    // the first source's that lists it.
+    // that of the first source that gives it one.
     std::optional<std::string_view> find(std::string_view base_name) const;
     size_t size() const { return kept_; }
 
@@ -125,7 +125,7 @@ private:
 // The UIDLs the lists give the messages of `list`, into `column`: read at a
 // scan, so that the cache written after it carries them, and the sessions
 // that find the cache current read no list.
-ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list, size_t max_messages,
-                            Deadline deadline, UidlColumn& column);
+ListsRead resolve_migrated_uidls(int maildir_fd, const UidlSettings& settings, const MessageList& list,
+                                 size_t max_messages, Deadline deadline, UidlColumn& column);
 
 }  // namespace postern::pop3d
