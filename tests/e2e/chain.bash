@@ -68,7 +68,12 @@ fill_maildir() {
     return 0
 }
 
-maildir_count() { find "$MAILDIR/new" "$MAILDIR/cur" -type f | wc -l; }
+# maildir_count: the messages in new/ and cur/; "no Maildir" when either is
+# gone, so that a count of 0 means an empty Maildir, not a missing one.
+maildir_count() {
+    [ -d "$MAILDIR/new" ] && [ -d "$MAILDIR/cur" ] || { echo "no Maildir"; return; }
+    find "$MAILDIR/new" "$MAILDIR/cur" -type f | wc -l
+}
 
 # start_chain NAME [OPTIONS...]: the chain under postern-tcpserver OPTIONS on
 # ${CHAIN_IP:-127.0.0.1}, port ${CHAIN_LISTEN_PORT:-0}; log in $T/NAME.log;

@@ -180,6 +180,8 @@ sleep 2.5
 before=$(uidls "$A1")
 sleep 2.5
 cached=$(cached_on_node2)
+# Two empty listings would be equal too: node1's holds the three messages waiting.
+expect_eq "node1 lists the three messages" 3 "$(grep -cxE '100000000[123]\.M1P1\.mda' <<<"$before")"
 expect_eq "node2 lists what node1 listed" "$before" "$(uidls "$A2")"
 check "and takes that listing from the cache node1 wrote" test "$(cached_on_node2)" -gt "$cached"
 printf 'Subject: late\n\nbody\n' >"$T/store/u1/Maildir/tmp/1000000009.M9P9.mda"

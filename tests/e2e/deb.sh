@@ -101,6 +101,9 @@ if [ "$status" != 0 ] || ! installed; then
 fi
 ok "apt-get install ./$(basename "$deb")"
 dpkg -L postern >"$T/files"
+# The purge's checks below find these gone: they must have been there.
+expect_grep "dpkg -L lists the package's files" '^/usr/bin/postern-pop3d$' "$T/files"
+check "dpkg keeps the package's file list in /var/lib/dpkg/info" test -s /var/lib/dpkg/info/postern.list
 
 entry=$(grep '^postern-net:' /etc/passwd)
 IFS=: read -r _ _ net_uid net_gid net_comment net_home net_shell <<<"$entry"
@@ -112,8 +115,11 @@ expect_eq "a group of its own, no login, /var/lib/postern/empty for home" \
 expect_eq "/var/lib/postern/empty: root's, mode 755, empty" "root root 755 0" \
     "$(stat -c '%U %G %a' /var/lib/postern/empty) $(ls -A /var/lib/postern/empty | wc -l)"
 # A service started by the package would run the installed programs.
-running=$(for exe in /proc/[0-9]*/exe; do readlink "$exe" 2>/dev/null; done | grep -c '^/usr/bin/postern-')
-expect_eq "no installed program is running: no service was started" 0 "$running"
+exes=$(for exe in /proc/[0-9]*/exe; do readlink "$exe" 2>/dev/null; done)
+running=$(grep -c '^/usr/bin/postern-' <<<"$exes")
+# This shell must be among the programs read: reading none would count none too.
+expect_eq "no installed program is running: no service was started" "0 seen" \
+    "$running $(grep -qxF "$(readlink /proc/$$/exe)" <<<"$exes" && echo seen)"
 expect_eq "no unit, init script or service directory was enabled" "" \
     "$(ls /etc/systemd/system/*/postern* /etc/init.d/postern* /etc/service/*postern* /etc/rc?.d/*postern* 2>/dev/null)"
 
@@ -182,7 +188,11 @@ expect_eq "dpkg keeps no script of it" "" "$(ls /var/lib/dpkg/info/postern.* 2>/
 # --- An account made before the package is the administrator's -----------
 useradd --system --no-create-home --shell /usr/sbin/nologin postern-net
 before=$(grep '^postern-net:' /etc/passwd)
+check "an account postern-net made before the package" test -n "$before"
 (cd "$(dirname "$deb")" && apt-get install -y -qq "./$(basename "$deb")") >"$T/install2.log" 2>&1
+# The checks of the account and the folder mean something only if the package went in.
+installed_with_folder() { installed && [ -d /var/lib/postern/empty ]; }
+check "the package installs over it, with /var/lib/postern/empty" installed_with_folder
 expect_eq "installed over an existing postern-net, the package leaves the account as it was" \
     "$before" "$(grep '^postern-net:' /etc/passwd)"
 apt-get purge -y -qq postern >"$T/purge2.log" 2>&1

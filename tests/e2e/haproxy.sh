@@ -68,5 +68,7 @@ expect_eq "their logins say tls=yes, the six POP3 logins tls=no" "2 6" \
     "$(grep -cE "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=[a-z]+ tls=yes$" <<<"$logs") $(grep -cE "^postern-popup: login-ok user=$MAIL_USER remote=127\.0\.0\.2 mech=[a-z]+ tls=no$" <<<"$logs")"
 sleep 2.5
 expect_grep "the health checks (PROXY v2 LOCAL) get the greeting" '^postern-popup: connect remote=127\.0\.0\.1 ' "$T/node1.log"
+# An empty log has no DOWN line either: it must hold the sessions HAProxy passed on (tcplog).
+expect_grep "HAProxy logs the sessions it passed to the nodes" ' pop3s?~? postern/node[12] ' "$T/haproxy.log"
 check "and no node is marked down" bash -c "! grep -q 'is DOWN' '$T/haproxy.log'"
 check "no connection from HAProxy is refused for a bad header" bash -c "! grep -q 'proxy-bad' '$T/node1.log' '$T/node2.log'"

@@ -18,10 +18,13 @@ mkdir -p "$T/dest2/var/empty" && chmod 711 "$T/dest2/var/empty" && touch "$T/des
 make -s -C "$root" install DESTDIR="$T/dest2" PREFIX=/opt/postern BUILD="${BUILD_DIR:-$(dirname "$BIN")}" >"$T/log2" 2>&1
 expect_eq "an existing chroot folder is left as it is" "711 kept" \
     "$(stat -c %a "$T/dest2/var/empty") $(ls -A "$T/dest2/var/empty")"
+# No warnings from a man that rendered nothing prove nothing: the page's NAME line must come out.
 for page in "$root"/man/*.[1-8]; do
-    if out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null) && [ -z "$out" ]; then
+    name=$(basename "$page"); name=${name%.[1-8]}
+    if out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >"$T/rendered") && [ -z "$out" ] &&
+        grep -qE "^ +$name +- " "$T/rendered"; then
         ok "man page $(basename "$page") renders without warnings"
     else
-        fail "man page $(basename "$page") renders without warnings" "$out"
+        fail "man page $(basename "$page") renders without warnings" "$out" "$(head -n 5 "$T/rendered")"
     fi
 done

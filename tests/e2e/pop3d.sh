@@ -81,7 +81,7 @@ expect_eq "a whole session answers byte for byte" "$expected" "$(cat out)"
 expect_eq "exit status 0 after a session" 0 "$(cat status)"
 expect_eq "QUIT unlinks the deleted message and flags the retrieved one seen" \
     "1700000001.M1P1.host:2,S" "$(ls md/cur)"
-expect_eq "new/ is empty after the session" "" "$(ls md/new)"
+expect_eq "new/ is empty after the session" "" "$(ls md/new 2>&1)"   # (a missing new/ says so)
 expect_grep "the session is logged with counts and octets" \
     '^postern-pop3d: end user=.* reason=quit retrieved=1/43 topped=0/0 deleted=1/35 vanished=0/0 left=1/43$' log
 
@@ -278,7 +278,9 @@ sleep 2.2; session big 'QUIT\r\n'  # a settled listing
 cp big/postern-cache "$T/cache.before"
 session big 'STAT\r\nQUIT\r\n'
 expect_eq "a session on a settled listing answers STAT from the cache's summary" "$first" "$(sed -n 2p out)"
-check "and leaves the cache as it was" cmp -s big/postern-cache "$T/cache.before"
+# Two empty files would compare equal: the copy taken before is a cache.
+check "and leaves the cache as it was" \
+    bash -c "head -n 1 '$T/cache.before' | grep -qx 'postern-cache 3' && cmp -s big/postern-cache '$T/cache.before'"
 session big 'STAT\r\nLIST 2000\r\nUIDL 1\r\nQUIT\r\n'
 expect_eq "and reads the listing when a command needs it" \
     "+OK 2000|+OK 1 1700000000.M111P1003.host" "$(sed -n 3p out | cut -d' ' -f1-2)|$(sed -n 4p out | tr -d '\r')"
@@ -293,8 +295,9 @@ expect_grep "the next session lists by a scan, and answers" '^\+OK 1 [0-9]' out
 expect_grep "and its log says listing=scan" 'listing=scan' log
 rm big/postern-cache && mkdir big/postern-cache
 session big 'STAT\r\nQUIT\r\n'
-expect_eq "a cache that cannot be written is skipped silently" "$first|0|" \
-    "$(sed -n 2p out)|$(cat status)|$(grep -v -e loaded -e end log)"
+# (the log holds the session's loaded and end lines, and nothing else)
+expect_eq "a cache that cannot be written is skipped silently" "$first|0|loaded end|" \
+    "$(sed -n 2p out)|$(cat status)|$(sed -n 's/^postern-pop3d: \(loaded\|end\) .*/\1/p' log | paste -sd' ')|$(grep -v -e loaded -e end log)"
 rmdir big/postern-cache
 make_maildir named
 printf 'Subject: x\n\nbody\n' >named/cur/1700000001.n.h,S=17,W=999:2,

@@ -30,8 +30,9 @@ expect_eq "greeting without APOP timestamp, then +OK to QUIT" "$(crlf '+OK POP3 
 expect_eq "exit 0 after QUIT" 0 "$status"
 POSTERN_APOP=1 popup 'QUIT\r\n'; first=$(head -n 1 "$T/out")
 POSTERN_APOP=1 popup 'QUIT\r\n'; second=$(head -n 1 "$T/out")
-check "APOP on: the greeting carries <pid.time.nonce@HOST>" \
-    grep -qE '^\+OK POP3 ready <[0-9]+\.[0-9]+\.[0-9a-f]{16}@mail\.example\.com>'$'\r''$' <<<"$first"
+# Both greetings, so that the uniqueness below is not that of a greeting and nothing.
+check "APOP on: the greeting carries <pid.time.nonce@HOST>" test "$(printf '%s\n' "$first" "$second" |
+    grep -cE '^\+OK POP3 ready <[0-9]+\.[0-9]+\.[0-9a-f]{16}@mail\.example\.com>'$'\r''$')" = 2
 check "the timestamp is unique per connection" test "$first" != "$second"
 popup 'CAPA\r\nQUIT\r\n'
 expect_eq "CAPA before login" "+OK POP3 ready
@@ -51,6 +52,8 @@ IMPLEMENTATION postern
 popup 'USER alice\r\nPASS secret\r\nQUIT\r\n'
 printf 'alice\0secret\0\0' >"$T/want"
 expect_file_eq "USER/PASS: fd 3 carries user NUL password NUL (empty timestamp) NUL" "$T/want" "$T/fd3"
+# The checks that no child ran find $T/fd3.all empty: a child that ran does fill it.
+expect_file_eq "and the record of every child's fd 3 holds the same" "$T/want" "$T/fd3.all"
 expect_eq "USER/PASS: the next program answers the login and the rest" "+OK POP3 ready
 +OK send PASS
 +OK stand-in
@@ -160,7 +163,8 @@ expect_eq "POSTERN_MAX_ATTEMPTS=1: one refusal closes" "+OK POP3 ready
 begin=$(date +%s%N)
 POSTERN_FAIL_DELAY=400 popup 'USER a\r\nPASS wrong\r\nQUIT\r\n'
 elapsed=$(( ($(date +%s%N) - begin) / 1000000 ))
-check "POSTERN_FAIL_DELAY=400: the refusal comes after at least 400 ms (took ${elapsed} ms)" test "$elapsed" -ge 400
+check "POSTERN_FAIL_DELAY=400: the refusal comes after at least 400 ms (took ${elapsed} ms)" \
+    test "$elapsed" -ge 400 -a "$(answers | sed -n 3p)" = "-ERR [AUTH] authentication failed"
 
 # The exit-status contract
 popup 'USER a\r\nPASS temp\r\nNOOP\r\n'

@@ -61,8 +61,9 @@ expect_grep "and the session still runs" '^\+OK served' "$T/out"
 no_leak_check=(env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 "${no_leak_check[@]}" strace -o "$T/trace" -e trace=read,readv,recvfrom,recvmsg,pread64 "$BIN/postern-popup" h /bin/false \
     < <(printf 'USER a\r\nPASS b\r\nUSER c\r\nPASS d\r\nQUIT\r\n') >/dev/null 2>&1
-expect_eq "strace: the root parent makes no read on fd 0" 0 "$(grep -cE '^(read|readv|recvfrom|recvmsg|pread64)\(0,' "$T/trace")"
-expect_grep "and reads its child's login records" '^recvfrom\([0-9]+, "Lu0c\\0' "$T/trace"
+# Its reads first: an empty trace would show no read on fd 0 either.
+expect_grep "strace: the root parent reads its child's login records" '^recvfrom\([0-9]+, "Lu0c\\0' "$T/trace"
+expect_eq "and makes no read on fd 0" 0 "$(grep -cE '^(read|readv|recvfrom|recvmsg|pread64)\(0,' "$T/trace")"
 "${no_leak_check[@]}" strace -o "$T/trace.one" -e trace=read,recvfrom setpriv --reuid=nobody --regid=nogroup --clear-groups \
     "$BIN/postern-popup" h /bin/false < <(printf 'USER a\r\nQUIT\r\n') >/dev/null 2>&1
 expect_grep "(the one-process popup's reads on fd 0 do show)" '^(read|recvfrom)\(0, "U' "$T/trace.one"
@@ -117,7 +118,8 @@ for _ in $(seq 50); do
 done
 expect_eq "ps: the greeter's parent runs as root" 0 "$(ps -o uid= -p "$parent" 2>/dev/null | tr -d ' ')"
 expect_eq "ps: its network child, reading the client, runs as nobody" "$nobody_uid" "$(ps -o uid= -p "$child" 2>/dev/null | tr -d ' ')"
-expect_eq "the child's groups: none but its own" "" "$(sed -n 's/^Groups:[[:space:]]*//p' /proc/"$child"/status 2>/dev/null | tr -d ' ')"
+expect_eq "the child's groups: none but its own" "Groups:" \
+    "$(sed -n 's/^\(Groups:\)[[:space:]]*/\1/p' /proc/"$child"/status 2>/dev/null | tr -d ' ')"   # (a gone child has no line)
 expect_eq "the child is chrooted into POSTERN_POPUP_ROOT" "$POSTERN_POPUP_ROOT" "$(readlink /proc/"$child"/root)"
 # AddressSanitizer's run-time needs calls the filter refuses: its builds skip it, and say so.
 if ldd "$BIN/postern-popup" 2>/dev/null | grep -q libasan; then
@@ -163,5 +165,5 @@ check "and the network child wrote nothing into it" bash -c "! grep -q 'temporar
 stop_server "$CHAIN_PID"
 cat "$T/privsep.log" "$T/stolen.log" >"$T/attack.log"
 fail2ban-regex "$T/attack.log" "$filter" >"$T/regex.attack" 2>&1
-expect_grep "no forged line gets past fail2ban's filter" '^Lines: [0-9]+ lines, 0 ignored, 0 matched' "$T/regex.attack"
+expect_grep "no forged line gets past fail2ban's filter" '^Lines: [1-9][0-9]* lines, 0 ignored, 0 matched' "$T/regex.attack"
 expect_grep "(the stolen descriptor's lines did reach the log, defused)" 'postern-popup\? login-refused user=x remote=192\.0\.2\.99' "$T/stolen.log"

@@ -56,6 +56,9 @@ expect_eq "six messages, as before" 6 "$(files_of cq | wc -l)"
 session cq 'RETR 1\r\nTOP 2 0\r\nQUIT\r\n'
 cp cq/maildirsize before.size
 session cq 'DELE 1\r\n'
+# That session ran and deleted nothing, and the file it left alone is a quota's.
+expect_grep "a session that ends without QUIT (DELE, then end of file)" '^postern-pop3d: end .* reason=eof .*deleted=0/0 ' log
+expect_eq "maildirsize begins with its quota line" 200000S "$(head -n 1 before.size)"
 expect_file_eq "a session that ends without QUIT leaves maildirsize as it was" before.size cq/maildirsize
 
 # --- Dovecot's quota plugin ------------------------------------------------------------------
@@ -97,7 +100,8 @@ expect_eq "which rewrote maildirsize with the same totals" \
 make_maildir none
 printf 'Subject: x\n\nx\n' >none/new/1700000001.x.h
 session none 'DELE 1\r\nQUIT\r\n'
-expect_eq "a Maildir without maildirsize gets none" "no" "$([ -e none/maildirsize ] && echo yes || echo no)"
+expect_eq "a Maildir without maildirsize gets none" "+OK bye|no" \
+    "$(tail -n 1 out | tr -d '\r')|$([ -e none/maildirsize ] && echo yes || echo no)"
 make_maildir big
 printf 'Subject: x\n\nx\n' >big/new/1700000001.x.h
 { echo 200000S; for i in $(seq 900); do echo "514 1"; done; } >big/maildirsize

@@ -64,9 +64,10 @@ for _ in $(seq 50); do grep -q 'rules-loaded' "$log" && break; sleep 0.1; done
 expect_grep "svc -h re-reads the rules" 'postern-tcpserver: rules-loaded file=.*/rules rules=1$' "$log"
 timeout 20 curl -sS --user "$MAIL_USER:$CHAIN_PASS" "pop3://127.0.0.1:$PORT/" >"$T/denied" 2>&1
 rc=$?
-check "and the new rules are in force: curl is turned away (exit $rc)" test "$rc" -ne 0
+# The deny first: a curl that failed for another reason would be turned away too.
 for _ in $(seq 50); do grep -q ' deny pid=' "$log" && break; sleep 0.1; done
-expect_grep "and the deny is logged" 'postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.1 rule=1$' "$log"
+expect_grep "and the new rules are in force: the deny is logged" 'postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.1 rule=1$' "$log"
+check "and curl is turned away (exit $rc)" test "$rc" -ne 0
 
 svc -d "$s"
 for _ in $(seq 150); do svstat "$s" >"$T/svstat" 2>&1; grep -q ': down ' "$T/svstat" && break; sleep 0.1; done

@@ -67,8 +67,11 @@ tcprules "$T/tcp.pop3.cdb" "$T/tcp.pop3.tmp" <"$T/tcp.pop3.txt"
 PORT=$(free_port)
 run_line cdb "$BIN/postern-tcpserver" -v -R -P -X -x "$T/tcp.pop3.cdb" -c 40 -l0 0 "$PORT" "${CHAIN[@]}"
 check "postern-tcpserver -v -R -P -X -x tcp.pop3.cdb -c 40 -l0 0 ...: serves a session" served
-expect_eq "the cdb's deny holds: 127.0.0.2 gets no greeting" "" "$(session --source 127.0.0.2)"
-expect_grep "and is logged with its key" '^postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.2 key=127\.0\.0\.2$' "$T/cdb.log"
+answer=$(session --source 127.0.0.2)
+# The deny's log line first: no greeting alone could be a dead server's.
+expect_grep "the cdb's deny holds: 127.0.0.2 is denied, logged with its key" \
+    '^postern-tcpserver: deny pid=[0-9]+ remote=127\.0\.0\.2 key=127\.0\.0\.2$' "$T/cdb.log"
+expect_eq "and gets no greeting" "" "$answer"
 stop_server "$LINE_PID"
 
 PORT=$(free_port)
