@@ -55,6 +55,10 @@ struct Failure {
 
 Failure failed_check(const char* step, const char* reason) { return {{}, step, reason}; }
 
+// Not root: an account whose lock, expiry or hash is in shadow cannot be
+// checked, which is no reason to let it in or to call it locked.
+Failure shadow_unreadable() { return failed_check("getspnam", "shadow-unreadable"); }
+
 int temporary_failure(std::string_view user, const Failure& failure) {
     LogLine line = log_event("temporary-failure");
     line.kv("user", user).kv("remote", remote());
@@ -76,7 +80,12 @@ Found account_from_entry(const Settings& settings, PasswordEntry& entry, Account
             return Found::failed;
         }
         if (looked == SystemLookup::not_found) return Found::no;
-        if (settings.system_lock && find_system_lock(account) == SystemLookup::failed) {
+        SystemLookup lock = settings.system_lock ? find_system_lock(account) : SystemLookup::found;
+        if (lock == SystemLookup::shadow_unreadable) {
+            failure = shadow_unreadable();
+            return Found::failed;
+        }
+        if (lock != SystemLookup::found) {
             failure.call = failure_at("getspnam");
             return Found::failed;
         }
@@ -119,6 +128,7 @@ Found find_account(const Settings& settings, std::string_view user, Account& acc
         case SystemLookup::found: return Found::yes;
         case SystemLookup::not_found: return Found::no;
         case SystemLookup::failed: failure.call = failure_at("getpwnam/getspnam"); return Found::failed;
+        case SystemLookup::shadow_unreadable: failure = shadow_unreadable(); return Found::failed;
     }
     return Found::failed;
 }

@@ -1,8 +1,11 @@
 #include "system_account.hpp"
 
+#include <fcntl.h>
+#include <paths.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <time.h>
+#include <unistd.h>
 #include <cerrno>
 #include <string>
 
@@ -27,14 +30,31 @@ bool password_expired(const spwd& shadow) {
     return today() - shadow.sp_lstchg > shadow.sp_max;
 }
 
-// getspnam's answer: the entry, nullptr when the user has none, or failed.
+// getspnam's answer: the entry, nullptr when the user has none, or why it
+// could not be had. glibc's getspnam clears errno for "no such entry", but
+// it also answers that when nss_files cannot open the shadow file and a
+// later source (nss-systemd on Debian 12) finds nothing, and a later source
+// may make up an entry (nss-systemd's for root and nobody). So the file is
+// checked first: an answer given without it is no answer.
 SystemLookup read_shadow(const std::string& name, spwd*& shadow) {
+    shadow = nullptr;
+    switch (shadow_file_access(_PATH_SHADOW)) {
+        case ShadowFile::usable: break;
+        case ShadowFile::unreadable: return SystemLookup::shadow_unreadable;
+        case ShadowFile::failed: return SystemLookup::failed;
+    }
     errno = 0;
     shadow = ::getspnam(name.c_str());
-    if (!shadow && (errno == EACCES || errno == EPERM)) return SystemLookup::failed;  // not root
+    if (!shadow && errno != 0) return SystemLookup::failed;
     return SystemLookup::found;
 }
 }  // namespace
+
+ShadowFile shadow_file_access(const char* path) {
+    // The effective ids decide what open(2) may do; access(2) asks for the real ones.
+    if (::faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0 || errno == ENOENT) return ShadowFile::usable;
+    return errno == EACCES ? ShadowFile::unreadable : ShadowFile::failed;
+}
 
 bool has_lock_mark(std::string_view hash) {
     size_t marks = hash.find_first_not_of("!*");
@@ -62,7 +82,7 @@ SystemLookup find_system_account(std::string_view user, Account& account) {
     // "x" says the hash is in shadow; some systems keep it in passwd itself.
     if (identity != SystemLookup::found || account.hash != "x") return identity;
     spwd* shadow = nullptr;
-    if (read_shadow(account.name, shadow) == SystemLookup::failed) return SystemLookup::failed;
+    if (SystemLookup looked = read_shadow(account.name, shadow); looked != SystemLookup::found) return looked;
     if (!shadow) {  // in passwd, not in shadow: no password to match
         account.hash = "*";
         return SystemLookup::found;
@@ -79,7 +99,7 @@ SystemLookup find_system_lock(Account& account) {
         return SystemLookup::found;
     }
     spwd* shadow = nullptr;
-    if (read_shadow(account.name, shadow) == SystemLookup::failed) return SystemLookup::failed;
+    if (SystemLookup looked = read_shadow(account.name, shadow); looked != SystemLookup::found) return looked;
     if (!shadow) return SystemLookup::found;
     account.locked = shadow->sp_pwdp && has_lock_mark(shadow->sp_pwdp);
     account.expired = account_expired(*shadow);

@@ -2,7 +2,8 @@
 # postern-checkpass and postern-passwd without privileges: a checkpass that
 # is not root logs in only the user it runs as, so every login here comes
 # from a password file whose entries map to that user. Run as root, the
-# script creates a user and runs everything as that user. Also the
+# script creates a user and runs everything as that user. A mail-only entry
+# for that user, whose lock is in a shadow file it cannot read. Also the
 # whole chain from a shell pipe: postern-popup, postern-checkpass,
 # postern-pop3d.
 . "$(dirname "$0")/lib.sh"
@@ -148,7 +149,8 @@ expect_eq "and checkpass takes that entry's password" 0 "$status"
 grep '^frank:' "$W/passwd.old" | as_user tee -a "$W/passwd" >/dev/null
 as_user "$BIN/postern-passwd" -r "$W/passwd" frank 2>>"$T/log"
 expect_eq "postern-passwd -r on a duplicated name: exit 0" 0 "$?"
-check "and no entry for the name is left live" bash -c "! grep -q '^frank:' '$W/passwd'"
+check "and no entry for the name is left live, the others kept" \
+    bash -c "grep -q '^alice:' '$W/passwd' && ! grep -q '^frank:' '$W/passwd'"
 checkpass frank oldpw ''
 expect_eq "the second entry's old password no longer logs in" "1" "$status"
 expect_grep "log: frank is now unknown" '^postern-checkpass: login-refused user=frank .*reason=unknown-user$' "$T/log"
@@ -188,7 +190,8 @@ expect_eq "the new password works" 0 "$status"
 checkpass alice secret ''
 expect_eq "the old password does not" 1 "$status"
 as_user "$BIN/postern-passwd" -r "$W/passwd" carol 2>>"$T/log"
-check "postern-passwd -r removes the entry" bash -c "! grep -q '^carol:' '$W/passwd'"
+check "postern-passwd -r removes the entry, and only it" \
+    bash -c "grep -q '^alice:' '$W/passwd' && ! grep -q '^carol:' '$W/passwd'"
 as_user "$BIN/postern-passwd" -r "$W/passwd" carol 2>/dev/null
 expect_eq "postern-passwd -r of a missing user: exit 1" 1 "$?"
 check "no temporary file is left" test ! -e "$W/passwd.tmp"
@@ -266,16 +269,40 @@ expect_eq "APOP through the chain" "+OK maildrop has 2 messages (42 octets)
 +OK bye" "$(answers)"
 
 # No timing oracle: an unknown user and a wrong password take the same time
+# elapsed_ms USER PASSWORD: the milliseconds a refused login takes; the answers in $T/out.USER.
 elapsed_ms() {
     local begin=$(date +%s%N)
     POSTERN_FAIL_DELAY=500 chain "USER $1\\r\\nPASS $2\\r\\nQUIT\\r\\n"
     echo $(( ($(date +%s%N) - begin) / 1000000 ))
+    cp "$T/out" "$T/out.$1"
 }
 unknown=$(elapsed_ms nosuchuser secret)
 wrong=$(elapsed_ms alice wrong)
+# A session that hung as long would pass the timing alone: both were refused.
+check "both of those logins were refused -ERR [AUTH]" bash -c "
+    grep -q '^-ERR \[AUTH\] authentication failed' '$T/out.nosuchuser' &&
+        grep -q '^-ERR \[AUTH\] authentication failed' '$T/out.alice'"
 difference=$(( unknown > wrong ? unknown - wrong : wrong - unknown ))
 check "unknown user (${unknown} ms) and wrong password (${wrong} ms) both wait POSTERN_FAIL_DELAY" \
     test "$unknown" -ge 500 -a "$wrong" -ge 500
 check "and differ by less than 150 ms (${difference} ms)" test "$difference" -lt 150
 
-check "no password ever reaches the log" bash -c "! grep -E 'secret|wrong|c4rolpw|d4vepw|oldpw|newpw|thirdpw|longpw|ginapw' '$T/log'"
+# A mail-only entry (no uid, gid, home) for the user checkpass runs as: the
+# system account's lock and expiry are in /etc/shadow, which a checkpass that
+# is not root cannot read (getspnam then answers as for no entry at all), so
+# by default the login fails temporarily instead of passing unchecked.
+me=$(as_user id -un)
+printf 'm4ilpw\n' | as_user "$BIN/postern-passwd" "$W/passwd" "$me" 2>>"$T/log"
+checkpass "$me" m4ilpw ''
+if as_user test -r /etc/shadow; then
+    check "a mail-only entry, with /etc/shadow readable by this user: the lock and expiry are checked" test "$status" != 111
+else
+    expect_eq "a mail-only entry for a system account, shadow unreadable: exit 111, the program does not run" "111 no" \
+        "$status $(test -e "$W/standin" && echo yes || echo no)"
+    expect_grep "log: temporary-failure step=getspnam reason=shadow-unreadable" \
+        "^postern-checkpass: temporary-failure user=$me remote=192\\.0\\.2\\.7 step=getspnam reason=shadow-unreadable\$" "$T/log"
+fi
+POSTERN_SYSTEM_LOCK=0 checkpass "$me" m4ilpw ''
+expect_eq "POSTERN_SYSTEM_LOCK=0: the entry's password alone decides" "0|+OK stand-in" "$status|$(head -n 1 "$T/out" | tr -d '\r')"
+
+check "no password ever reaches the log" bash -c "! grep -E 'secret|wrong|c4rolpw|d4vepw|oldpw|newpw|thirdpw|longpw|ginapw|m4ilpw' '$T/log'"

@@ -2,7 +2,8 @@
 # postern-checkpass as root, with system users this script creates and
 # removes (names start with pstrn-t): crypt schemes, locked, expired and
 # password-less accounts, passwords past their age, mail-only passwords of
-# locked and expired accounts, root and the minimum uid, supplementary groups, a
+# locked and expired accounts (and a checkpass that is not root, so cannot
+# read shadow, checking them), root and the minimum uid, supplementary groups, a
 # virtual user from the password file, and the uid, gid, groups, $HOME and
 # working directory the next program really gets; then the whole chain.
 . "$(dirname "$0")/lib.sh"
@@ -29,8 +30,8 @@ add_user() {  # add_user NAME: a user with its own group and a home with a Maild
     chown -R "$1:" "$W/home-$1"
 }
 A=pstrn-ta$n B=pstrn-tb$n C=pstrn-tc$n L=pstrn-tl$n E=pstrn-te$n N=pstrn-tn$n V=pstrn-tv$n
-K=pstrn-tk$n X=pstrn-tx$n P=pstrn-tp$n F=pstrn-tf$n
-for u in $A $B $C $L $E $N $V $K $X $P $F; do add_user "$u"; done
+K=pstrn-tk$n X=pstrn-tx$n P=pstrn-tp$n F=pstrn-tf$n Q=pstrn-tq$n Y=pstrn-ty$n
+for u in $A $B $C $L $E $N $V $K $X $P $F $Q $Y; do add_user "$u"; done
 usermod -aG "$G" "$A"
 printf '%s:secret\n' "$A" | chpasswd -c SHA512
 printf 'secret\n' | "$BIN/postern-passwd" "$W/hashes" x 2>/dev/null   # the system's default scheme
@@ -158,6 +159,54 @@ expect_eq "and such an account is shut with chage -E 0" 1 "$status"
 chage -d 0 "$P"
 checkpass "$P" mailpw
 expect_eq "a system password that must be changed (chage -d 0) does not stop the mail-only one" 0 "$status"
+
+# Not root, checkpass cannot read /etc/shadow, and Debian 12's getspnam then
+# answers as for an account without an entry: a lock or an expiry it cannot
+# see must not let the mail-only password in, nor be taken for a refusal.
+# checkpass_as USER PASSWORD [SETPRIV OPTION]: one run as USER (its groups
+# cleared, or as the option says), with a password file of its own.
+checkpass_as() {
+    rm -f "$STANDIN_RECORD"
+    printf '%s\0%s\0\0' "$1" "$2" >"$W/input"
+    POSTERN_PASSWD_FILE=$W/passwd-$1 timeout 10 setpriv --reuid="$1" --regid="$(id -g "$1")" "${3:---clear-groups}" -- \
+        "$BIN/postern-checkpass" "$H/stand-in-pop3d" 3<"$W/input" >"$T/out" 2>>"$T/log" </dev/null
+    status=$?
+}
+for u in $Q $Y; do
+    printf '%s:syspw\n' "$u" | chpasswd -c SHA512
+    printf 'mailpw\n' | "$BIN/postern-passwd" "$W/passwd" "$u" 2>>"$T/log"
+    grep "^$u:" "$W/passwd" >"$W/passwd-$u" && chmod 600 "$W/passwd-$u" && chown "$u:" "$W/passwd-$u"
+done
+usermod -L "$Q"
+chage -E 0 "$Y"
+check "the user checkpass runs as here may not read /etc/shadow" bash -c "! setpriv --reuid=$Q --regid=$Q --clear-groups -- test -r /etc/shadow"
+checkpass_as "$Q" mailpw
+expect_eq "not root, a mail-only password for a locked account: exit 111, the program does not run" "111 no" \
+    "$status $(test -e "$STANDIN_RECORD" && echo yes || echo no)"
+expect_grep "log: temporary-failure step=getspnam reason=shadow-unreadable" \
+    "^postern-checkpass: temporary-failure user=$Q remote=192\\.0\\.2\\.7 step=getspnam reason=shadow-unreadable\$" "$T/log"
+checkpass "$Q" mailpw
+expect_eq "the same entry as root: the lock is seen and the login refused" 1 "$status"
+expect_grep "log: reason=locked" "^postern-checkpass: login-refused user=$Q .*reason=locked\$" "$T/log"
+checkpass_as "$Y" mailpw
+expect_eq "not root, a mail-only password for an expired account (chage -E 0): exit 111" 111 "$status"
+expect_grep "log: the same temporary failure" "^postern-checkpass: temporary-failure user=$Y .*step=getspnam reason=shadow-unreadable\$" "$T/log"
+checkpass "$Y" mailpw
+expect_eq "the same entry as root: refused, expired" 1 "$status"
+expect_grep "log: reason=expired" "^postern-checkpass: login-refused user=$Y .*reason=expired\$" "$T/log"
+POSTERN_SYSTEM_LOCK=0 checkpass_as "$Q" mailpw
+expect_eq "not root with POSTERN_SYSTEM_LOCK=0: shadow is not needed, the file's entry alone decides" 0 "$status"
+usermod -aG shadow "$Q"
+checkpass_as "$Q" mailpw --init-groups
+expect_eq "not root but in group shadow, which may read /etc/shadow: the lock is seen, refused" 1 "$status"
+chage -E -1 "$Y"
+printf '%s\0%s\0\0' "$Y" syspw >"$W/input"
+POSTERN_PASSWD_FILE= timeout 10 setpriv --reuid="$Y" --regid="$(id -g "$Y")" --clear-groups -- \
+    "$BIN/postern-checkpass" "$H/stand-in-pop3d" 3<"$W/input" >"$T/out" 2>"$T/one.log" </dev/null
+expect_eq "not root, a system user's own system password: exit 111, not a refusal as locked" 111 "$?"
+expect_grep "log: step=getspnam reason=shadow-unreadable" \
+    "^postern-checkpass: temporary-failure user=$Y .*step=getspnam reason=shadow-unreadable\$" "$T/one.log"
+cat "$T/one.log" >>"$T/log"
 
 checkpass rootish rootpw
 expect_eq "an entry mapped to uid 0 is refused" 1 "$status"

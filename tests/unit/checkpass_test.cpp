@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <paths.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include "checkpass/password_file_lookup.hpp"
 #include "checkpass/request.hpp"
 #include "checkpass/system_account.hpp"
+#include "drop_privileges.hpp"
 
 using namespace postern;
 using namespace postern::checkpass;
@@ -261,6 +263,71 @@ TEST_CASE("system account: a lock mark is '!' or '*' before a hash", "[checkpass
     CHECK_FALSE(has_lock_mark("*"));  // a system account's "no password login"
     CHECK_FALSE(has_lock_mark("!!"));
     CHECK_FALSE(has_lock_mark(""));
+}
+
+namespace {
+// The exit status of `check` run in a child that is not root: nobody when the
+// tests run as root, else the user they run as. 99: root could not be dropped.
+template <typename F>
+int as_non_root(F check) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::geteuid() == 0 && drop_privileges({65534, 65534})) ::_exit(99);
+        ::_exit(check());
+    }
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+}
+}  // namespace
+
+TEST_CASE("system account: getspnam is asked only where the shadow file can be read", "[checkpass]") {
+    TempDir dir;
+    ::chmod(dir.path.c_str(), 0755);
+    std::string open_file = dir.write("shadow-0644", "", 0644);
+    std::string closed_file = dir.write("shadow-0000", "", 0000);
+    CHECK(shadow_file_access(open_file.c_str()) == ShadowFile::usable);
+    CHECK(shadow_file_access((dir.path / "none").c_str()) == ShadowFile::usable);  // the other sources answer
+    if (::geteuid() == 0) CHECK(shadow_file_access(closed_file.c_str()) == ShadowFile::usable);
+    CHECK(as_non_root([&] { return shadow_file_access(closed_file.c_str()) == ShadowFile::unreadable ? 0 : 1; }) == 0);
+    CHECK(as_non_root([&] { return shadow_file_access(open_file.c_str()) == ShadowFile::usable ? 0 : 1; }) == 0);
+    std::string loop = dir.path / "loop";
+    REQUIRE(::symlink(loop.c_str(), loop.c_str()) == 0);
+    errno = 0;
+    CHECK(shadow_file_access(loop.c_str()) == ShadowFile::failed);
+    CHECK(errno == ELOOP);
+}
+
+// Debian 12's getspnam, not root, answers NULL with errno 0 for any user
+// (nss_files cannot open the file, nss-systemd has no entry), or makes up
+// root's: neither is the account's shadow entry.
+TEST_CASE("system account: not root, an account in shadow is not taken as one without an entry", "[checkpass]") {
+    Account root;
+    REQUIRE(find_system_identity("root", root) == SystemLookup::found);
+    if (root.hash != "x" || ::access(_PATH_SHADOW, F_OK) != 0) {
+        WARN("not run: root's hash is not in " _PATH_SHADOW);
+        return;
+    }
+    int readable = as_non_root([] { return ::access(_PATH_SHADOW, R_OK) == 0 ? 0 : 1; });
+    REQUIRE(readable != 99);
+    if (readable == 0) {
+        WARN("not run: this user may read " _PATH_SHADOW);
+        return;
+    }
+    CHECK(as_non_root([] {
+              Account account;
+              if (find_system_identity("root", account) != SystemLookup::found) return 2;
+              return find_system_lock(account) == SystemLookup::shadow_unreadable ? 0 : 1;
+          }) == 0);
+    CHECK(as_non_root([] {
+              Account account;
+              return find_system_account("root", account) == SystemLookup::shadow_unreadable ? 0 : 1;
+          }) == 0);
+    if (::geteuid() == 0) {
+        CHECK(find_system_lock(root) == SystemLookup::found);
+        Account again;
+        CHECK(find_system_account("root", again) == SystemLookup::found);
+    }
 }
 
 TEST_CASE("APOP: RFC 1939's example", "[checkpass]") {
