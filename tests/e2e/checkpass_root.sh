@@ -179,7 +179,8 @@ for u in $Q $Y; do
 done
 usermod -L "$Q"
 chage -E 0 "$Y"
-check "the user checkpass runs as here may not read /etc/shadow" bash -c "! setpriv --reuid=$Q --regid=$Q --clear-groups -- test -r /etc/shadow"
+expect_eq "the user checkpass runs as here may not read /etc/shadow" unreadable \
+    "$(setpriv --reuid="$Q" --regid="$Q" --clear-groups -- sh -c 'test -r /etc/shadow && echo readable || echo unreadable')"
 checkpass_as "$Q" mailpw
 expect_eq "not root, a mail-only password for a locked account: exit 111, the program does not run" "111 no" \
     "$status $(test -e "$STANDIN_RECORD" && echo yes || echo no)"
