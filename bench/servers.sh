@@ -3,6 +3,7 @@
 #   dovecot    Dovecot's POP3 server, standalone
 #   tcpserver  postern's chain under ucspi-tcp's tcpserver
 #   postern    postern's chain under postern-tcpserver
+#   postern_uidl  the same, postern-pop3d with POSTERN_UIDL_SOURCES=dovecot (scenario 2 only)
 # start_SERVER sets PORT_SERVER and PID_SERVER (the listener, or Dovecot's master).
 
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 10 s).
@@ -31,8 +32,11 @@ start_dovecot() {
     rm -rf "$run"
     mkdir -p "$run"
     PORT_dovecot=$("$TOOLS/postern-bench-limit" freeport)
-    sed -e "s|@RUN@|$run|g; s|@UID@|$BENCH_UID|g; s|@USER@|$BENCH_USER|g; s|@PORT@|$PORT_dovecot|g" \
-        -e "s|@CORES@|$CORES|g; s|@WORKERS@|$((CORES * 4))|g" bench/dovecot.conf.in > "$run/dovecot.conf"
+    local uids="$BENCH_UID $IDLE_UID"
+    sed -e "s|@RUN@|$run|g; s|@USERS@|$BENCH_USER $IDLE_USER|g; s|@PORT@|$PORT_dovecot|g" \
+        -e "s|@UID_MIN@|$(printf '%s\n' $uids | sort -n | head -n 1)|g; s|@UID_MAX@|$(printf '%s\n' $uids | sort -n | tail -n 1)|g" \
+        -e "s|@CORES@|$CORES|g; s|@WORKERS@|$((CORES * 4))|g; s|@SESSIONS@|$((HELD + 200))|g" \
+        bench/dovecot.conf.in > "$run/dovecot.conf"
     dovecot -c "$run/dovecot.conf" || die "Dovecot did not start (see $run/dovecot.log)"
     on_exit stop_dovecot
     wait_port "$PORT_dovecot" || die "Dovecot does not answer on port $PORT_dovecot"
@@ -56,19 +60,22 @@ postern_chain() {
 
 # Both listeners as qmail's documentation runs tcpserver: no DNS (-H) or IDENT
 # (-R) look-ups, no local name look-up (-l 0), room for more than the load's
-# connections (-c, -b); -1 prints the port it bound.
-listener_options="-1 -H -R -l 0 -c 200 -b 100"
+# connections, scenario 7's held sessions included (-c, -b); -1 prints the
+# port it bound.
+listener_options() { echo "-1 -H -R -l 0 -c $MAX_CONNECTIONS -b 100"; }
 
-# start_listener SERVER PROGRAM: PROGRAM (a tcpserver) with the chain; sets
-# PID_SERVER and PORT_SERVER once it has printed the port it listens on.
+# start_listener SERVER PROGRAM [VAR=VALUE...]: PROGRAM (a tcpserver) with the
+# chain, and the variables in its environment; sets PID_SERVER and PORT_SERVER
+# once it has printed the port it listens on.
 start_listener() {
-    local name=$1 program=$2 out=$B/$(basename "$2").port port
+    local name=$1 program=$2 out=$B/$1.port port
+    shift 2
     rm -f "$out"
     # As root, postern-popup chroots its network side into an empty folder of
     # root's: one of the bench's own, not the system's /var/empty.
     mkdir -p "$B/popup-root" && chmod 755 "$B/popup-root" || die "cannot make $B/popup-root"
-    POSTERN_POPUP_ROOT=$B/popup-root "$program" $listener_options 127.0.0.1 0 $(postern_chain) \
-        > "$out" 2>> "$B/logs/$(basename "$program").log" &
+    env POSTERN_POPUP_ROOT="$B/popup-root" "$@" "$program" $(listener_options) 127.0.0.1 0 $(postern_chain) \
+        > "$out" 2>> "$B/logs/$name.log" &
     eval "PID_$name=\$!"
     on_exit "kill $! 2>/dev/null"
     port=$(wait_file_line "$out") || die "$program did not print its port"
@@ -77,6 +84,8 @@ start_listener() {
 
 start_tcpserver() { start_listener tcpserver tcpserver; }
 start_postern() { start_listener postern "$BIN/postern-tcpserver"; }
+# Scenario 2 with a dovecot-uidlist: postern-pop3d taking UIDLs from it.
+start_postern_uidl() { start_listener postern_uidl "$BIN/postern-tcpserver" POSTERN_UIDL_SOURCES=dovecot; }
 
 # session_rss_kb SERVER: the summed peak RSS (VmHWM) of the processes serving
 # the one session open now. For Dovecot that is the pop3 process (the login

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "pop3_conn.hpp"
 #include "scenarios.hpp"
@@ -25,6 +26,11 @@ double cpu_seconds() {
 
 bool log_in(Pop3Conn& c, const Target& t) {
     return c.connect(t.port) && c.greeting() && c.ok("USER " + t.user) && c.ok("PASS " + t.password);
+}
+
+bool list_sizes(Pop3Conn& c, std::vector<uint64_t>& sizes) {
+    return c.ok("LIST") &&
+           c.read_lines([&](std::string_view l) { sizes.push_back(std::strtoull(l.data() + l.find(' ') + 1, nullptr, 10)); });
 }
 
 void hold_session(unsigned seconds) {

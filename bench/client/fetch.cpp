@@ -1,6 +1,5 @@
 // Scenario "fetch": RETR of every message, each one's octets checked against LIST.
 #include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 #include "pop3_conn.hpp"
@@ -26,10 +25,7 @@ int run_fetch(const Target& t, unsigned hold_seconds) {
     Pop3Conn c(1 << 20);
     if (!log_in(c, t)) return fetch_failed(c);
     std::vector<uint64_t> sizes;
-    if (!c.ok("LIST")) return fetch_failed(c);
-    bool lines_ok = c.read_lines(
-        [&](std::string_view l) { sizes.push_back(std::strtoull(l.data() + l.find(' ') + 1, nullptr, 10)); });
-    if (!lines_ok) return fetch_failed(c);
+    if (!list_sizes(c, sizes)) return fetch_failed(c);
     if (hold_seconds) hold_session(hold_seconds);  // the session's size before any message passed through it
 
     uint64_t octets = 0, wrong = 0, bad_line_ends = 0, stalls = 0;

@@ -3,6 +3,8 @@
 //   postern-bench-client sessions PORT USER PASSFILE CLIENTS SECONDS
 //   postern-bench-client scan     PORT USER PASSFILE [HOLD_SECONDS]
 //   postern-bench-client fetch    PORT USER PASSFILE [HOLD_SECONDS]
+//   postern-bench-client pipefetch PORT USER PASSFILE WINDOW [HOLD_SECONDS]
+//   postern-bench-client hold     PORT USER PASSFILE HOLD_SECONDS COUNT...
 //
 // Connects to 127.0.0.1:PORT only. Prints "key value" lines, ending with its
 // own CPU use, so a run shows whether the client could have been the limit.
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string_view>
+#include <vector>
 
 #include "scenarios.hpp"
 
@@ -22,9 +25,11 @@ using namespace bench;
 namespace {
 
 constexpr unsigned max_run_seconds = 600;
+constexpr unsigned max_window = 1024;
+constexpr unsigned max_held = 100000;
 
 [[noreturn]] void die_usage() {
-    std::fputs("usage: postern-bench-client sessions|scan|fetch PORT USER PASSFILE [ARGS...]\n", stderr);
+    std::fputs("usage: postern-bench-client sessions|scan|fetch|pipefetch|hold PORT USER PASSFILE [ARGS...]\n", stderr);
     std::exit(2);
 }
 
@@ -53,7 +58,19 @@ int fetch(const Target& t, int argc, char** argv) {
     return run_fetch(t, argc ? number(argv[0], 600) : 0);
 }
 
-constexpr Scenario scenarios[] = {{"sessions", sessions}, {"scan", scan}, {"fetch", fetch}};
+int pipefetch(const Target& t, int argc, char** argv) {
+    if (argc < 1 || argc > 2) die_usage();
+    return run_pipelined_fetch(t, argc > 1 ? number(argv[1], 600) : 0, number(argv[0], max_window));
+}
+int hold(const Target& t, int argc, char** argv) {
+    if (argc < 2) die_usage();
+    std::vector<unsigned> counts;
+    for (int i = 1; i < argc; ++i) counts.push_back(number(argv[i], max_held));
+    return run_held_sessions(t, number(argv[0], 600), counts);
+}
+
+constexpr Scenario scenarios[] = {{"sessions", sessions}, {"scan", scan},        {"fetch", fetch},
+                                  {"pipefetch", pipefetch}, {"hold", hold}};
 
 }  // namespace
 

@@ -51,9 +51,13 @@ bool Pop3Conn::connect(uint16_t port) {
 bool Pop3Conn::send(std::string_view command) {
     std::string line(command);
     line += "\r\n";
+    return send_bytes(line);
+}
+
+bool Pop3Conn::send_bytes(std::string_view bytes) {
     size_t done = 0;
-    while (done < line.size()) {
-        ssize_t n = ::send(fd_.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
+    while (done < bytes.size()) {
+        ssize_t n = ::send(fd_.get(), bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
         if (n > 0) { done += size_t(n); continue; }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN && wait_for(fd_.get(), POLLOUT, read_timeout_ms)) continue;
@@ -103,8 +107,12 @@ bool Pop3Conn::greeting() {
 }
 
 bool Pop3Conn::ok(std::string_view command, std::string* reply) {
+    return send(command) && read_ok(command, reply);
+}
+
+bool Pop3Conn::read_ok(std::string_view command, std::string* reply) {
     std::string line;
-    if (!send(command) || !read_line(line)) return false;
+    if (!read_line(line)) return false;
     if (line.compare(0, 3, "+OK") != 0) return fail(std::string(command.substr(0, 4)) + ": " + line);
     if (reply) *reply = std::move(line);
     return true;

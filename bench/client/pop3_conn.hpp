@@ -1,7 +1,8 @@
 // One POP3 connection as an ordinary client holds it: one write per command,
-// wait for the whole answer, then the next command. No socket options are set,
-// so the server meets the kernel's defaults (Nagle, delayed ACK) as it would
-// with any mail client. Every read has a time limit.
+// wait for the whole answer, then the next command (send_bytes and read_ok let
+// a pipelining client send ahead instead). No socket options are set, so the
+// server meets the kernel's defaults (Nagle, delayed ACK) as it would with any
+// mail client. Every read has a time limit.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,10 +30,14 @@ public:
     // Reads the server's greeting; true when it is +OK.
     bool greeting();
     bool send(std::string_view command);
+    // Bytes as they are, already CRLF-terminated: several pipelined commands in one write.
+    bool send_bytes(std::string_view bytes);
     // One line without its CRLF.
     bool read_line(std::string& line);
     // Sends `command` and reads its status line; true when it is +OK.
     bool ok(std::string_view command, std::string* reply = nullptr);
+    // Reads the status line of a command sent before (pipelining); true when it is +OK.
+    bool read_ok(std::string_view command, std::string* reply = nullptr);
     // The rest of a multi-line answer, up to and including the line ".".
     bool read_body(BodyCount& count);
     // The rest of a multi-line answer, one line at a time (short lines only).

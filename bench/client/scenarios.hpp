@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -22,9 +23,19 @@ int run_scan(const Target& t, unsigned hold_seconds);
 // with hold_seconds, holds the session after LIST and again after the last RETR.
 int run_fetch(const Target& t, unsigned hold_seconds);
 
+// The same, with RETRs sent ahead in a window of `window` unanswered commands,
+// answers read as they come (RFC 2449 PIPELINING).
+int run_pipelined_fetch(const Target& t, unsigned hold_seconds, unsigned window);
+// Logs in sessions until `counts[0]` are open at once, holds them (until
+// SIGUSR1 or hold_seconds), opens more up to counts[1], holds again, ...;
+// then QUITs every one. `t` must be a user whose password checks quickly.
+int run_held_sessions(const Target& t, unsigned hold_seconds, const std::vector<unsigned>& counts);
+
 // Logs in (greeting, USER, PASS).
 class Pop3Conn;
 bool log_in(Pop3Conn& c, const Target& t);
+// Sends LIST; each message's size, in order.
+bool list_sizes(Pop3Conn& c, std::vector<uint64_t>& sizes);
 // Waits for SIGUSR1 or `seconds`, having said "holding" on stdout.
 void hold_session(unsigned seconds);
 

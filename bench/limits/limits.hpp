@@ -30,9 +30,11 @@ template <class Each> size_t for_each_message(const std::string& maildir, Each&&
     return n;
 }
 
-// crypt USER PASSFILE SECONDS THREADS: the user's shadow hash checked on THREADS cores.
+// crypt USER PASSFILE SECONDS THREADS: the user's shadow hash checked on THREADS
+// cores: checks a second, and the CPU time of one.
 int measure_crypt(int argc, char** argv);
-// hash PASSFILE: a yescrypt hash of the password with libcrypt's default cost.
+// hash PASSFILE [PREFIX]: a hash of the password with libcrypt's default cost:
+// yescrypt, or the method of PREFIX ("$6$": SHA-512).
 int make_hash(int argc, char** argv);
 // readdir MAILDIR REPEAT: one pass of readdir over new/ and cur/.
 int measure_readdir(int argc, char** argv);

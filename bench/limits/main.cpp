@@ -1,7 +1,7 @@
 // postern-bench-limit: measures one of the machine's limits (see limits.hpp).
 //
 //   postern-bench-limit crypt USER PASSFILE SECONDS THREADS
-//   postern-bench-limit hash PASSFILE
+//   postern-bench-limit hash PASSFILE [PREFIX]
 //   postern-bench-limit readdir MAILDIR REPEAT
 //   postern-bench-limit readall MAILDIR
 //   postern-bench-limit tcpcopy MAILDIR
