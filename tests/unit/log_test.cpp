@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <string>
 
+#include "capture.hpp"
 #include "fd.hpp"
 #include "log.hpp"
 #include "system_failure.hpp"
@@ -11,22 +12,11 @@
 using namespace postern;
 
 namespace {
-// The lines that `write_lines` logs, read back from a pipe standing in for stderr.
+// The lines that `write_lines` logs.
 template <typename F>
 std::string logged(F write_lines) {
-    int ends[2];
-    REQUIRE(::pipe(ends) == 0);
-    Fd read_end(ends[0]);
-    int saved = ::dup(2);
-    ::dup2(ends[1], 2);
-    ::close(ends[1]);
     log_set_program("postern-test");
-    write_lines();
-    ::dup2(saved, 2);
-    ::close(saved);
-    char buffer[4096];
-    ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
-    return n > 0 ? std::string(buffer, size_t(n)) : std::string();
+    return test::capture_stderr(write_lines);
 }
 }  // namespace
 
