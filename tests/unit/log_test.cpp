@@ -5,7 +5,6 @@
 #include <string>
 
 #include "capture.hpp"
-#include "fd.hpp"
 #include "log.hpp"
 #include "system_failure.hpp"
 
