@@ -412,8 +412,14 @@ n=$(examples postern-tcpserver.1); count_is "postern-tcpserver(1)" 6 "$n"
 ex=$T/ex/postern-tcpserver.1
 if block_has "$ex.1" "exec softlimit -m 25000000 postern-tcpserver -RHD 0 pop3" "postern-tcpserver(1) example 1"; then
     PORT=$(free_port)
-    serve pt1 "$(localize "$ex.1")"
-    expect_session "postern-tcpserver(1) example 1: the classic run script, softlimit and a yescrypt user" \
+    script=$(localize "$ex.1") note=
+    # AddressSanitizer reserves terabytes of address space at start, which no
+    # memory limit allows: a sanitizer build runs the line without softlimit.
+    if ldd "$BIN/postern-tcpserver" 2>/dev/null | grep -q libasan; then
+        script=$(printf '%s\n' "$script" | sed 's/softlimit -m 25000000 //') note=" (AddressSanitizer: without softlimit)"
+    fi
+    serve pt1 "$script"
+    expect_session "postern-tcpserver(1) example 1: the classic run script, softlimit and a yescrypt user$note" \
         "$(login "$PORT" "$U" secret)" pt1
     stop
 fi
