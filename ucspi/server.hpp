@@ -41,7 +41,9 @@ private:
     void refuse_source(Fd connection, const IpAddress& client);
     void send_refusal(const Fd& connection) const;
     void answer_admission(AdmissionChannel& channel);
-    void reap_children();
+    void reap_children(const std::vector<pid_t>& ended);
+    void reap_any_children();
+    void child_ended(pid_t pid, int status);
     void reload_rules();
     void follow_rules_file();
     void begin_stop();
@@ -57,6 +59,7 @@ private:
     ServerSignals signals_;
     ConnectionTable table_;
     std::vector<AdmissionChannel> channels_;
+    int64_t sweep_at_ms_ = -1;  // when to look for children whose SIGCHLD was merged into another's; -1: none due
     Fd spare_channel_[2];  // behind a proxy: the next child's admission channel
     std::vector<pollfd> poll_fds_;  // rebuilt each turn of the loop, kept to spare an allocation
     bool stopping_ = false;

@@ -79,7 +79,11 @@ PendingSignals read_signals(int fd) {
     PendingSignals pending;
     signalfd_siginfo info;
     while (::read(fd, &info, sizeof info) == ssize_t(sizeof info)) {
-        if (info.ssi_signo == SIGCHLD) pending.child = true;
+        if (info.ssi_signo == SIGCHLD) {
+            pending.child = true;
+            if (info.ssi_code == CLD_EXITED || info.ssi_code == CLD_KILLED || info.ssi_code == CLD_DUMPED)
+                pending.ended.push_back(pid_t(info.ssi_pid));
+        }
         if (info.ssi_signo == SIGHUP) pending.hangup = true;
         if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) pending.terminate = true;
     }

@@ -6,6 +6,9 @@
 // defaults with nothing blocked.
 #pragma once
 #include <signal.h>
+#include <sys/types.h>
+
+#include <vector>
 
 #include "fd.hpp"
 #include "system_failure.hpp"
@@ -27,8 +30,12 @@ struct ServerSignals {
 // a signalfd; SIGPIPE ignored; no other signal blocked. A failure is step "signals".
 SystemFailure take_server_signals(ServerSignals& out);
 
+// What the signalfd held. SIGCHLD names the child that ended; one that ends
+// while a SIGCHLD is still pending brings none of its own, so `child` is the
+// cue to look for those too.
 struct PendingSignals {
     bool child = false, hangup = false, terminate = false;
+    std::vector<pid_t> ended;  // children a SIGCHLD named
 };
 PendingSignals read_signals(int fd);
 

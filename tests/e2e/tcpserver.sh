@@ -456,6 +456,25 @@ expect_eq "children start with no signal blocked and none ignored" \
     "SigBlk:	0000000000000000|SigIgn:	0000000000000000" "$(paste -sd'|' "$T/out")"
 stop_server "$PID"
 
+# --- many children ending at once ------------------------------------------------------
+# Their SIGCHLDs merge (a pending signal is not queued twice): each is still
+# reaped, those the signals named at once and the rest by the sweep after.
+start burst -c 60 127.0.0.1 0 echo served
+python3 - "$PORT" >"$T/burst.out" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(50)]
+for c in clients:
+    print(c.makefile().readline().strip())
+PY
+expect_eq "50 clients at once are all served" 50 "$(grep -cx served "$T/burst.out")"
+wait_log "$T/burst.log" 'end pid=' 50
+expect_eq "and every child's end is logged" 50 "$(grep -cE '^postern-tcpserver: end pid=[0-9]+ status=0$' "$T/burst.log")"
+expect_eq "the last status line is 0/60" "postern-tcpserver: status 0/60" "$(grep 'status [0-9]*/60$' "$T/burst.log" | tail -n 1)"
+expect_eq "and no zombie is left" "" "$(cat /proc/"$PID"/task/"$PID"/children)"
+expect_eq "the listener is still there" 0 "$(kill -0 "$PID"; echo $?)"
+stop_server "$PID"
+
 # --- usage ----------------------------------------------------------------------------
 timeout 5 "$TS" -c 0 127.0.0.1 0 true 2>"$T/usage.log"
 expect_eq "a bad option value exits 2" 2 $?
