@@ -3,7 +3,7 @@
 # environment, IPv4 and IPv6, access rules and SIGHUP, the PROXY protocol,
 # the limits, logging, SIGTERM, and children that misbehave.
 . "$(dirname "$0")/lib.sh"
-need python3
+need python3 strace
 TS=$BIN/postern-tcpserver
 
 # start NAME ARGS...: runs postern-tcpserver -1 ARGS... in the background with
@@ -474,6 +474,21 @@ expect_eq "the last status line is 0/60" "postern-tcpserver: status 0/60" "$(gre
 expect_eq "and no zombie is left" "" "$(cat /proc/"$PID"/task/"$PID"/children)"
 expect_eq "the listener is still there" 0 "$(kill -0 "$PID"; echo $?)"
 stop_server "$PID"
+# Each child is reaped by the pid its SIGCHLD names, not by a waitpid(-1) that
+# walks every child (the listener alone is traced: its children run as ever).
+start_listener reaped env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -o "$T/reaped.strace" -e trace=wait4 "$TS" -1 -c 60 127.0.0.1 0 echo served
+python3 - "$LISTENER_PORT" >"$T/reaped.out" <<'PY'
+import socket, sys
+for _ in range(10):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as c:
+        print(c.makefile().readline().strip())
+PY
+wait_log "$T/reaped.log" 'end pid=' 10
+expect_eq "ten clients one after another are served and their ends logged" "10 10" \
+    "$(grep -cx served "$T/reaped.out") $(grep -cE '^postern-tcpserver: end pid=[0-9]+ status=0$' "$T/reaped.log")"
+check "and they are reaped by their pids (wait4(PID, ...))" grep -qE '^wait4\([1-9][0-9]*, .* = [1-9]' "$T/reaped.strace"
+stop_server "$LISTENER_PID"
 
 # --- usage ----------------------------------------------------------------------------
 timeout 5 "$TS" -c 0 127.0.0.1 0 true 2>"$T/usage.log"
