@@ -53,8 +53,9 @@ SystemFailure lock_file(const std::string& path, LockedFile& file) {
     return {"lock", EAGAIN};
 }
 
-SystemFailure read_locked_file(const LockedFile& file, std::string& content) {
+SystemFailure read_locked_file(const LockedFile& file, std::string& content, off_t max_bytes) {
     content.clear();
+    if (file.st.st_size > max_bytes) return {"read", EFBIG};
     char chunk[8192];
     for (off_t at = 0;;) {
         ssize_t n = ::pread(file.fd.get(), chunk, sizeof chunk, at);
@@ -63,6 +64,7 @@ SystemFailure read_locked_file(const LockedFile& file, std::string& content) {
         if (n == 0) return {};
         content.append(chunk, size_t(n));
         at += n;
+        if (at > max_bytes) return {"read", EFBIG};  // it grew since the lock was taken
     }
 }
 

@@ -22,8 +22,9 @@ struct LockedFile {
 // A failure is step "lock".
 SystemFailure lock_file(const std::string& path, LockedFile& file);
 
-// The whole content of the locked file; a failure is step "read".
-SystemFailure read_locked_file(const LockedFile& file, std::string& content);
+// The whole content of the locked file, if it is at most `max_bytes` (else
+// EFBIG); a failure is step "read".
+SystemFailure read_locked_file(const LockedFile& file, std::string& content, off_t max_bytes);
 
 // Writes `content` to path.tmp with the old mode and owner, fsyncs it and
 // renames it over path, then fsyncs the directory. A failure is step "rewrite".

@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
     LockedFile file;
     if (SystemFailure failed = lock_file(path, file)) return system_failure(path, failed);
     std::string old_text;
-    if (SystemFailure failed = read_locked_file(file, old_text)) return system_failure(path, failed);
+    if (SystemFailure failed = read_locked_file(file, old_text, max_password_file)) return system_failure(path, failed);
     EditResult result = apply_password_edit(old_text, edit);
     wipe_string(old_text);
     report_bad_lines(path, result);

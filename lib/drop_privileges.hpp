@@ -1,5 +1,6 @@
-// Giving up root for good, as the last root step of a program: the
-// supplementary groups, the gid, the uid, in that order, each checked after.
+// Giving up root: the supplementary groups, the gid, then (when a uid is
+// given) the uid, in that order, each checked after; for good when the uid
+// is not 0.
 #pragma once
 #include <sys/types.h>
 

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string_view>
 
-
 namespace postern {
 
 // The variable's value, or nullopt when unset. Set-but-empty is returned as "".

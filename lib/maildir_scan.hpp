@@ -1,12 +1,12 @@
 // Reading a Maildir's directories: one pass over new/ and cur/, no stat per message.
 #pragma once
-#include "system_failure.hpp"
 #include <ctime>
 #include <functional>
 #include <string_view>
 
 #include "deadline.hpp"
 #include "message_list.hpp"
+#include "system_failure.hpp"
 
 namespace postern {
 

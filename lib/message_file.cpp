@@ -100,8 +100,8 @@ MessageSize transmitted_size_of(int maildir_fd, std::string_view dir, std::strin
     if (file.not_regular) return {MessageSize::not_regular};
     if (!file) return {MessageSize::unreadable, 0, file.error};
     // CRLF only adds octets: a file this large on disk is too large, unread.
-    if (file.size >= limit) return {MessageSize::too_large, file.size};
-    MessageSize size = count_file(file.fd.get(), file.size, buffer, deadline);
+    if (file.size() >= limit) return {MessageSize::too_large, file.size()};
+    MessageSize size = count_file(file.fd.get(), file.size(), buffer, deadline);
     if (size.status == MessageSize::sized && size.octets >= limit) size.status = MessageSize::too_large;
     return size;
 }

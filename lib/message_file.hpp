@@ -2,13 +2,11 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "deadline.hpp"
-#include "fd.hpp"
 #include "regular_file.hpp"
 
 namespace postern {

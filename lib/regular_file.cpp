@@ -27,7 +27,6 @@ RegularFile open_regular_file(int dir_fd, const char* path, int flags) {
         file.fd.reset();
         return file;
     }
-    file.size = uint64_t(file.st.st_size);
     return file;
 }
 

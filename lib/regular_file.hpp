@@ -12,11 +12,11 @@ namespace postern {
 
 struct RegularFile {
     Fd fd;
-    uint64_t size = 0;         // st_size when it was opened
-    struct stat st{};          // as fstat found it then
+    struct stat st{};          // as fstat found it when it was opened
     int error = 0;             // errno when it could not be opened
     bool not_regular = false;  // it opened, but is no regular file (fd is then closed)
     explicit operator bool() const { return fd.valid(); }
+    uint64_t size() const { return uint64_t(st.st_size); }
 };
 
 // Read-only, close-on-exec, plus `flags`; `path` relative to `dir_fd` (or AT_FDCWD).

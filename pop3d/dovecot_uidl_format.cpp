@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <iterator>
 
 #include "decimal.hpp"
 
@@ -20,13 +21,13 @@ constexpr NamedVariable variables[] = {
     {'u', "uid"}, {'v', "uidvalidity"}, {'f', "filename"}, {'g', "guid"}};
 
 int variable_index(char key) {
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < int(std::size(variables)); ++i)
         if (variables[i].key == key) return i;
     return -1;
 }
 
 int variable_index(std::string_view name) {
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < int(std::size(variables)); ++i)
         if (variables[i].name == name) return i;
     return -1;
 }

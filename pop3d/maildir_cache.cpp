@@ -127,7 +127,7 @@ CacheRead read_cache(int fd, CacheHeader& header, const EntryFn& entry) {
 Fd open_cache(int maildir_fd, size_t max_messages) {
     RegularFile file = open_regular_file(maildir_fd, maildir_cache_file, O_NOFOLLOW);
     uint64_t max_bytes = (uint64_t(max_messages) + 4) * max_cache_line;  // the entries and four other lines
-    if (!file || file.size > max_bytes) return Fd();
+    if (!file || file.size() > max_bytes) return Fd();
     return std::move(file.fd);
 }
 

@@ -44,7 +44,7 @@ struct ListRead {
 
 ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadline deadline) {
     RegularFile file = open_regular_file(maildir_fd, file_of(source), O_NOFOLLOW);
-    if (file.not_regular || (file && file.size > max_bytes)) {
+    if (file.not_regular || (file && file.size() > max_bytes)) {
         log_ignored(source, file.not_regular ? "not-regular-file" : "too-large");
         return {};
     }
@@ -57,7 +57,7 @@ ListRead read_list(int maildir_fd, UidlSource source, uint64_t max_bytes, Deadli
         log_ignored(source, "cannot-open", 0, file.error);
         return {std::nullopt, {{"uidl-list-open", file.error}}};
     }
-    ListText text(size_t(file.size));
+    ListText text(size_t(file.size()));
     if (!text.data()) {
         SystemFailure failed = failure_at("uidl-list-memory");
         log_ignored(source, "no-memory", 0, failed.error);

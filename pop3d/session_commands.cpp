@@ -150,7 +150,7 @@ Session::Sent Session::send_message(size_t index, uint64_t body_lines) {
     }
     encoder.finish();
     if (out_.failed()) return Sent::nothing;
-    return encoder.consumed() >= file.size ? Sent::whole : Sent::part;
+    return encoder.consumed() >= file.size() ? Sent::whole : Sent::part;
 }
 
 void Session::dele(std::string_view args) {

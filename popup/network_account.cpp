@@ -1,12 +1,11 @@
 #include "network_account.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "decimal.hpp"
-#include "fd.hpp"
 #include "log.hpp"
+#include "regular_file.hpp"
 
 namespace postern::popup {
 
@@ -14,14 +13,12 @@ namespace {
 constexpr size_t max_passwd_file = 4 * 1024 * 1024;
 
 std::optional<std::string> read_passwd_file() {
-    Fd fd(::open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    struct stat st{};
-    if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || size_t(st.st_size) > max_passwd_file)
-        return std::nullopt;
-    std::string text(size_t(st.st_size), '\0');
+    RegularFile file = open_regular_file(AT_FDCWD, "/etc/passwd");
+    if (!file || file.size() > max_passwd_file) return std::nullopt;
+    std::string text(size_t(file.size()), '\0');
     size_t got = 0;
     while (got < text.size()) {
-        ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+        ssize_t n = ::read(file.fd.get(), text.data() + got, text.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         got += size_t(n);

@@ -19,8 +19,8 @@ struct Identity {
 
 Identity resolve_identity(const Options& options);
 
-// setgroups to the gid alone, setgid, setuid, and root cannot be regained
-// (lib/drop_privileges.hpp). A failure is step "drop-privileges".
+// setgroups to the gid alone, setgid, then with -u setuid, after which root
+// cannot be regained (lib/drop_privileges.hpp). A failure is step "drop-privileges".
 SystemFailure become(const Identity& identity);
 
 }  // namespace postern::ucspi

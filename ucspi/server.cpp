@@ -47,12 +47,17 @@ bool Server::may_accept() const {
     return !table_.full() || options_.limit_message.has_value();
 }
 
+// The nearest of the pause's end, the sweep and the stop; -1 (no limit) when none is due.
 int Server::poll_timeout_ms() const {
     int64_t now = monotonic_ms(), wait = -1;
-    if (paused_until_ms_ > now) wait = paused_until_ms_ - now;
-    if (sweep_at_ms_ >= 0) wait = std::max<int64_t>(0, wait < 0 ? sweep_at_ms_ - now : std::min(wait, sweep_at_ms_ - now));
-    if (stopping_) wait = wait < 0 ? std::max<int64_t>(0, stop_at_ms_ - now) : std::min(wait, stop_at_ms_ - now);
-    return int(std::clamp<int64_t>(wait, -1, 60000));
+    auto until = [&](int64_t at) {
+        int64_t left = std::max<int64_t>(0, at - now);
+        wait = wait < 0 ? left : std::min(wait, left);
+    };
+    if (paused_until_ms_ > now) until(paused_until_ms_);
+    if (sweep_at_ms_ >= 0) until(sweep_at_ms_);
+    if (stopping_) until(stop_at_ms_);
+    return int(std::min<int64_t>(wait, 60000));
 }
 
 void Server::run() {

@@ -442,6 +442,19 @@ TEST_CASE("password edit then lookup: checkpass sees exactly the edit", "[checkp
     CHECK(find_in_password_file(file, "alice", e).status == FileLookup::not_found);
 }
 
+TEST_CASE("atomic rewrite: a file larger than the bound is not read", "[checkpass]") {
+    TempDir dir;
+    std::string file = dir.write("passwd", "alice:x\n", 0600);
+    REQUIRE(::truncate(file.c_str(), max_password_file + 1) == 0);  // sparse: no disk spent
+    LockedFile locked;
+    REQUIRE_FALSE(lock_file(file, locked));
+    std::string content;
+    SystemFailure failed = read_locked_file(locked, content, max_password_file);
+    CHECK(std::string(failed.step ? failed.step : "") == "read");
+    CHECK(failed.error == EFBIG);
+    CHECK(content.empty());
+}
+
 TEST_CASE("atomic rewrite: content replaced, mode kept, no temporary left", "[checkpass]") {
     TempDir dir;
     std::string file = dir.write("passwd", "old\n", 0640);
@@ -449,7 +462,7 @@ TEST_CASE("atomic rewrite: content replaced, mode kept, no temporary left", "[ch
     // Each answers a SystemFailure: false when nothing failed.
     REQUIRE_FALSE(lock_file(file, locked));
     std::string content;
-    REQUIRE_FALSE(read_locked_file(locked, content));
+    REQUIRE_FALSE(read_locked_file(locked, content, max_password_file));
     CHECK(content == "old\n");
     REQUIRE_FALSE(replace_locked_file(locked, "new\n"));
     std::ifstream in(file);

@@ -40,7 +40,7 @@ TEST_CASE("a FIFO or a directory is refused without blocking, a regular file ope
     CHECK(open_regular_file(dir.get(), "cur").not_regular);
     RegularFile plain = open_regular_file(dir.get(), "cur/plain");
     REQUIRE(plain);
-    CHECK(plain.size == 5);
+    CHECK(plain.size() == 5);
     RegularFile missing = open_regular_file(dir.get(), "cur/none");
     CHECK_FALSE(missing.not_regular);
     CHECK(missing.error == ENOENT);
