@@ -23,7 +23,9 @@ constexpr int accepts_per_wake = 64;        // then look at signals again
 // waitpid(-1) walks every child: with 10,000 sessions held, calling it at each
 // SIGCHLD made the listener a tenth of the machine's load. Each ended child
 // is reaped by its pid instead, and one whose SIGCHLD was merged into another
-// (a signal pending is not queued twice) by a sweep at most this often.
+// (a signal pending is not queued twice) by a sweep at most this often; and
+// before a limit refuses a client, so no client is refused for the slot of a
+// child that has ended.
 constexpr int sweep_interval_ms = 200;
 
 }  // namespace
@@ -65,6 +67,7 @@ void Server::run() {
         log_event("start").kv("local", format_ip(listener_.local.address)).kv("port", listener_.local.port);
     log_status();
     while (!(stopping_ && (table_.active() == 0 || monotonic_ms() >= stop_at_ms_))) {
+        if (table_.full() && sweep_at_ms_ >= 0) reap_any_children();  // a slot may be free: listen again
         std::vector<pollfd>& fds = poll_fds_;
         fds.assign({{signals_.fd.get(), POLLIN, 0}});
         bool listening = may_accept();
@@ -119,8 +122,10 @@ void Server::accept_connections() {
 }
 
 void Server::take_connection(Fd connection, const Endpoint& peer, Fd channel[2]) {
+    if (table_.full()) reap_any_children();
     if (table_.full()) return refuse_total(std::move(connection), peer.address);
     follow_rules_file();
+    if (!options_.proxy && table_.source_full(peer.address)) reap_any_children();
     if (!options_.proxy && table_.source_full(peer.address))
         return refuse_source(std::move(connection), peer.address);
     start_child(std::move(connection), peer, channel);
@@ -181,6 +186,7 @@ void Server::answer_admission(AdmissionChannel& channel) {
     auto source = read_admission_request(channel.fd.get());
     if (source) {
         Admission answer;
+        if (table_.source_full(*source)) reap_any_children();
         answer.admitted = !table_.source_full(*source);
         if (answer.admitted) answer.from_source = table_.attribute(channel.pid, *source);
         else refuse_source(Fd(), *source);

@@ -474,6 +474,25 @@ expect_eq "the last status line is 0/60" "postern-tcpserver: status 0/60" "$(gre
 expect_eq "and no zombie is left" "" "$(cat /proc/"$PID"/task/"$PID"/children)"
 expect_eq "the listener is still there" 0 "$(kill -0 "$PID"; echo $?)"
 stop_server "$PID"
+# A client is never refused for the slot of a child that has ended, even one
+# whose SIGCHLD merged into another's: rounds that fill -c, each begun once
+# the last round's children have closed their connections (they have ended).
+start refill -c 20 -m busy 127.0.0.1 0 echo served
+python3 - "$PORT" >"$T/refill.out" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+for _ in range(10):
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
+    for c in clients:
+        f = c.makefile()
+        print(f.readline().strip())
+        f.read()  # to the end: the child is gone
+        c.close()
+    time.sleep(0.1)
+PY
+expect_eq "ten rounds of 20 clients under -c 20, each after the last has ended: all 200 served" "200 0" \
+    "$(grep -cx served "$T/refill.out") $(grep -c busy "$T/refill.out")"
+stop_server "$PID"
 # Each child is reaped by the pid its SIGCHLD names, not by a waitpid(-1) that
 # walks every child (the listener alone is traced: its children run as ever).
 start_listener reaped env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
